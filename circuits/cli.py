@@ -1,0 +1,52 @@
+"""The ``pbits`` command line: one dispatcher, thin sub-commands.
+
+Each sub-command lives in its own module that defines ``configure(parser)`` (add its
+options) and ``run(args) -> int`` (call the public API, print, return an exit code).
+The dispatcher lives in ``circuits`` because ``circuits`` may import ``pbits`` but
+never the reverse.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# sub-command -> (module, one-line help)
+COMMANDS = {
+    "maxcut": ("circuits.cli_maxcut", "solve a Max-Cut problem with a p-bit annealer"),
+    "device": ("pbits.cli_device", "derived parameters and switching of a nanomagnet device"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pbits",
+        description="Probabilistic computers built from dissipation-switched nanomagnets.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_, description=help_)
+        mod = importlib.import_module(module)
+        mod.configure(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except (ValueError, FileNotFoundError, OSError) as err:
+        print(f"pbits {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
