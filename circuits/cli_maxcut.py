@@ -1,0 +1,99 @@
+"""``pbits maxcut [FILE]``: Max-Cut with a p-bit annealer (a thin face over the public API).
+
+Without FILE it solves a built-in 800-node random graph with G-set density (seed 0). If the
+best-known table (``$PBITS_SHARED/gset/best_known.csv``, default ``<repo>/../shared``) knows the
+graph, the best-known cut and the ratio are printed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+
+def shared_dir() -> Path:
+    """``$PBITS_SHARED`` or ``<repo root>/../shared``."""
+    env = os.environ.get("PBITS_SHARED")
+    return Path(env) if env else Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", metavar="FILE",
+                        help="G-set/rudy graph file (default: built-in 800-node random graph, seed 0)")
+    parser.add_argument("--sweeps", type=int, default=1000, help="sweeps per replica (default 1000)")
+    parser.add_argument("--replicas", type=int, default=64, help="independent replicas (default 64)")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                        help="stop after this wall time (checked between chunks)")
+    parser.add_argument("--target", type=float, default=None, metavar="CUT", help="stop once a cut >= CUT is found")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); runs are reproducible")
+    parser.add_argument("--method", choices=("anneal", "tempering"), default="anneal",
+                        help="simulated annealing (default) or parallel tempering")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    parser.add_argument("--plot", metavar="FILE", default=None, help="save the best-cut trace to FILE (png/pdf)")
+    parser.add_argument("--checkpoint", metavar="FILE", default=None,
+                        help="save the run state to FILE (.npz) after each chunk and on Ctrl-C")
+    parser.add_argument("--resume", metavar="FILE", default=None, help="continue a run from a checkpoint FILE")
+
+
+def run(args) -> int:
+    from circuits import anneal, gset, maxcut, plotting
+    from circuits import run as driver
+    from circuits import tempering
+
+    if args.sweeps < 1:
+        raise ValueError(f"--sweeps must be a positive integer, got {args.sweeps}")
+    if args.replicas < 1:
+        raise ValueError(f"--replicas must be a positive integer, got {args.replicas}")
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise ValueError(f"--time-limit must be positive seconds, got {args.time_limit}")
+    if args.method == "tempering" and (args.checkpoint or args.resume):
+        raise ValueError("--checkpoint/--resume are supported with --method anneal only")
+    graph = gset.read(args.file) if args.file else gset.random_graph(800, 0.06, seed=0)
+    model = maxcut.to_ising(graph)
+    W = maxcut.total_weight(graph)
+    best_known = gset.best_known(graph.name, shared_dir() / "gset" / "best_known.csv") if args.file else None
+    target_e = None if args.target is None else maxcut.energy_from_cut(graph, args.target)
+    progress = sys.stderr.isatty() and not args.json
+    if args.method == "anneal":
+        b0, b1 = anneal.default_beta_range(model)
+        betas = anneal.geometric(b0, b1, args.sweeps)
+        res = driver.anneal(args.seed, model, betas, n_replicas=args.replicas, time_limit=args.time_limit,
+                            target_energy=target_e, progress=progress, checkpoint=args.checkpoint,
+                            resume=args.resume)
+        schedule = {"kind": "geometric", "beta0": b0, "beta1": b1, "n_sweeps": args.sweeps}
+    else:
+        rungs = min(16, args.replicas)
+        chains = max(1, args.replicas // rungs)
+        res, info = tempering.anneal(args.seed, model, n_sweeps=args.sweeps, n_rungs=rungs, n_chains=chains,
+                                     time_limit=args.time_limit, target_energy=target_e, progress=progress)
+        schedule = {"kind": "tempering", "ladder": [float(b) for b in info["ladder"]],
+                    "swap_acceptance": [float(a) for a in info["acceptance"]]}
+    cut = float(maxcut.cut_value(graph, res.best_spins))
+    out = {
+        "instance": graph.name, "n": graph.n, "m": int(len(graph.edges)), "method": res.method,
+        "best_cut": cut, "best_energy": res.best_energy, "best_known": best_known,
+        "ratio": None if best_known is None else cut / best_known,
+        "time_s": res.wall_time, "sweeps": res.sweeps, "replicas": res.n_replicas,
+        "spin_updates_per_s": res.spin_updates_per_s, "schedule": schedule, "seed": res.seed,
+        "stopped": res.stopped, "checkpoint": args.checkpoint,
+    }
+    if args.plot:
+        plotting.cut_trace(res, W, best_known=best_known, path=args.plot)
+    if args.json:
+        print(json.dumps(out))
+    else:
+        print(f"instance      {graph.name}  (n = {graph.n}, m = {len(graph.edges)})")
+        print(f"method        {res.method}, {res.n_replicas} replicas, {res.sweeps} sweeps, seed {res.seed}")
+        print(f"best cut      {cut:g}")
+        if best_known is not None:
+            print(f"best known    {best_known}  (ratio {cut / best_known:.5f})")
+        print(f"time          {res.wall_time:.2f} s  ({res.spin_updates_per_s:.3g} spin updates/s)")
+        if res.stopped != "done":
+            print(f"stopped       {res.stopped}" + (f"; state saved to {args.checkpoint}" if args.checkpoint else ""))
+        if args.plot:
+            print(f"plot          {args.plot}")
+    return 130 if res.stopped == "keyboard" else 0

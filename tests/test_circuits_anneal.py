@@ -1,0 +1,124 @@
+"""Annealing and tempering find brute-force optima; time limit, target, checkpoint/resume; the CLI."""
+import argparse
+import json
+
+import jax
+import networkx as nx
+import numpy as np
+import pytest
+
+from circuits import anneal, cli_maxcut, exact, gset, ising, maxcut, run, tempering
+
+
+def _signed_graph(n, seed):
+    rng = np.random.default_rng(seed)
+    G = nx.gnp_random_graph(n, 0.5, seed=seed)
+    for u, v in G.edges:
+        G[u][v]["weight"] = float(rng.choice([-1, 1]))
+    return maxcut.from_networkx(G)[0]
+
+
+@pytest.mark.parametrize("n, seed", [(16, 1), (18, 2), (20, 3)])
+def test_annealing_finds_brute_force_maxcut(n, seed):
+    g = _signed_graph(n, seed)
+    model = maxcut.to_ising(g, layout="dense")
+    e_gs, _ = exact.ground_state(model)
+    res = run.anneal(seed, model, n_sweeps=300, n_replicas=16)
+    assert res.best_energy == e_gs
+    assert float(maxcut.cut_value(g, res.best_spins)) == float(maxcut.cut_from_energy(g, e_gs))
+    pt, info = tempering.anneal(seed, model, n_sweeps=300, n_rungs=8, n_chains=2)
+    assert pt.best_energy == e_gs
+    assert info["ladder"][0] < info["ladder"][-1] and len(info["acceptance"]) == 7
+
+
+def test_adaptive_ladder_equalises_acceptance():
+    L = 12
+    idx = np.arange(L * L).reshape(L, L)
+    edges = np.concatenate([np.stack([idx.ravel(), np.roll(idx, -1, a).ravel()], 1) for a in (0, 1)])
+    model = ising.from_edges(L * L, edges)
+    res, info = tempering.anneal(0, model, np.geomspace(0.1, 1.0, 8), n_sweeps=3000, n_chains=8, adapt=0.8)
+    fixed, info0 = tempering.anneal(0, model, np.geomspace(0.1, 1.0, 8), n_sweeps=3000, n_chains=8, adapt=0.0)
+    a, a0 = info["acceptance"], info0["acceptance"]
+    assert a.min() > 0.05
+    assert a.std() < a0.std()  # more uniform than the geometric ladder
+
+
+def test_time_limit_target_and_interrupt():
+    g = gset.random_graph(200, 0.1, seed=1)
+    model = maxcut.to_ising(g)
+    res = run.anneal(0, model, n_sweeps=10 ** 6, n_replicas=8, chunk=64, time_limit=1.0)
+    assert res.stopped == "time_limit" and 0 < res.sweeps < 10 ** 6 and res.wall_time < 20
+    easy = float(maxcut.energy_from_cut(g, 0.5 * maxcut.total_weight(g)))
+    res = run.anneal(0, model, n_sweeps=10 ** 5, n_replicas=8, chunk=16, target_energy=easy)
+    assert res.stopped == "target" and res.best_energy <= easy and res.sweeps < 10 ** 5
+    calls = []
+    res = run.anneal(0, model, n_sweeps=100, n_replicas=4, chunk=10, interrupt=lambda: len(calls) > 2 or calls.append(1))
+    assert res.stopped == "interrupt" and res.sweeps == 30 and len(res.trace_best) == 30
+
+
+def test_checkpoint_resume_loses_nothing(tmp_path):
+    g = gset.random_graph(100, 0.1, seed=2)
+    model = maxcut.to_ising(g)
+    betas = anneal.geometric(0.1, 3.0, 120)
+    full = run.anneal(7, model, betas, n_replicas=8, chunk=20)
+    ck = tmp_path / "ck.npz"
+    calls = []
+    part = run.anneal(7, model, betas, n_replicas=8, chunk=20, checkpoint=ck,
+                      interrupt=lambda: len(calls) >= 3 or calls.append(1))
+    assert part.stopped == "interrupt" and part.sweeps == 60
+    rest = run.anneal(999, model, betas, n_replicas=8, chunk=40, resume=ck)  # the key comes from the file
+    assert rest.sweeps == 120 and rest.seed == 7
+    np.testing.assert_array_equal(rest.final_spins, full.final_spins)
+    np.testing.assert_array_equal(rest.replica_best_energy, full.replica_best_energy)
+    np.testing.assert_array_equal(rest.trace_best, full.trace_best)
+    np.testing.assert_array_equal(rest.best_spins, full.best_spins)
+    with pytest.raises(ValueError, match="another schedule"):
+        run.anneal(7, model, anneal.linear(0.1, 3.0, 120), n_replicas=8, resume=ck)
+    with pytest.raises(ValueError, match=r"\(8, 100\) \(R, n\) but this run has \(4, 100\)"):
+        run.anneal(7, model, betas, n_replicas=4, resume=ck)
+
+
+def _cli(argv):
+    parser = argparse.ArgumentParser()
+    cli_maxcut.configure(parser)
+    return cli_maxcut.run(parser.parse_args(argv))
+
+
+def test_cli_default_run(capsys):
+    assert _cli([]) == 0
+    out = capsys.readouterr().out
+    assert "random800-0" in out and "best cut" in out and "spin updates/s" in out
+
+
+def test_cli_json_plot_and_best_known(capsys, tmp_path, monkeypatch):
+    shared = cli_maxcut.shared_dir()
+    if not (shared / "gset" / "G11.txt").is_file():
+        pytest.skip("shared G-set data not found")
+    plot = tmp_path / "trace.png"
+    assert _cli([str(shared / "gset" / "G11.txt"), "--json", "--sweeps", "300", "--replicas", "16",
+                 "--seed", "3", "--plot", str(plot)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for k in ("best_cut", "time_s", "sweeps", "spin_updates_per_s", "schedule", "seed", "best_known", "ratio"):
+        assert k in out
+    assert out["best_known"] == 564 and out["seed"] == 3 and out["sweeps"] == 300
+    assert 0.95 < out["ratio"] <= 1.0 and plot.stat().st_size > 0
+    assert out["schedule"]["kind"] == "geometric"
+
+
+def test_cli_checkpoint_resume_and_errors(capsys, tmp_path):
+    g = tmp_path / "tiny.txt"
+    g.write_text("4 4\n1 2 1\n2 3 1\n3 4 1\n4 1 1\n")
+    ck = tmp_path / "ck.npz"
+    assert _cli([str(g), "--json", "--sweeps", "50", "--replicas", "4", "--checkpoint", str(ck)]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["best_cut"] == 4 and ck.is_file()
+    assert _cli([str(g), "--json", "--sweeps", "50", "--replicas", "4", "--resume", str(ck)]) == 0
+    assert json.loads(capsys.readouterr().out)["best_cut"] == 4
+    bad = tmp_path / "bad.txt"
+    bad.write_text("4 1\n1 9 1\n")
+    with pytest.raises(ValueError, match="line 2 of 'bad.txt'"):
+        _cli([str(bad)])
+    with pytest.raises(FileNotFoundError):
+        _cli([str(tmp_path / "missing.txt")])
+    with pytest.raises(ValueError, match="--sweeps"):
+        _cli(["--sweeps", "0"])
