@@ -14,11 +14,13 @@ import sys
 # sub-command -> (module, one-line help)
 COMMANDS = {
     "maxcut": ("circuits.cli_maxcut", "solve a Max-Cut problem with a p-bit annealer"),
+    "factor": ("circuits.cli_factor", "factor an integer with an invertible p-bit multiplier"),
     "device": ("pbits.cli_device", "derived parameters and switching of a nanomagnet device"),
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the chosen sub-command's module is imported (fast start, isolated failures)."""
     parser = argparse.ArgumentParser(
         prog="pbits",
         description="Probabilistic computers built from dissipation-switched nanomagnets.",
@@ -26,14 +28,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_) in COMMANDS.items():
         p = sub.add_parser(name, help=help_, description=help_)
-        mod = importlib.import_module(module)
-        mod.configure(p)
-        p.set_defaults(_run=mod.run)
+        if name == command:
+            mod = importlib.import_module(module)
+            mod.configure(p)
+            p.set_defaults(_run=mod.run)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    parser = build_parser(command)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
