@@ -4,3 +4,5 @@ Choi et al., "Magnetization switching driven by magnonic spin dissipation",
 Nature Communications (2025), doi:10.1038/s41467-025-61073-w.
 """
 __version__ = "0.1.0"
+
+from pbits import analytic, constants, devices, energy, magnet, observables, plotting, sllg, torques  # noqa: E402,F401

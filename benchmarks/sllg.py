@@ -1,0 +1,146 @@
+"""sLLG throughput: magnet-steps per second of pbits vs cmtj (or a NumPy reference), side by side.
+
+Same physics in every column: the low-barrier in-plane CoFeB disk preset (easy y, H_D ~ M_s,
+alpha = 0.01, T = 300 K), stochastic Heun with the Brown thermal field, dt = 0.1 ps, renormalised.
+
+    python benchmarks/sllg.py            # full table (a few minutes on 2 cores)
+    python benchmarks/sllg.py --quick    # smaller step counts
+
+cmtj (pip install cmtj; the `bench` extra) integrates one junction at a time, so its rate does not
+depend on N: it is measured on three junctions, again in each row (the machine is shared, so rates drift). The NumPy reference is the
+same Heun step as pbits, vectorised over magnets in float64, with numpy's default generator.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+
+import jax  # noqa: E402
+
+jax.config.update("jax_enable_x64", True)  # script-level: lets the float64 column run; float32 stays float32
+
+import jax.numpy as jnp  # noqa: E402
+import numpy as np  # noqa: E402
+
+from pbits import constants as C  # noqa: E402
+from pbits import magnet, sllg  # noqa: E402
+
+DT = 1e-13
+SIZES = (1, 1_000, 10_000, 100_000)
+
+
+def steps_for(n: int, quick: bool) -> int:
+    base = {1: 20_000, 1_000: 4_000, 10_000: 1_000, 100_000: 200}[n]
+    return max(base // (4 if quick else 1), 50)
+
+
+def bench_pbits(n, steps, dtype, impl, repeats=2):
+    dev = sllg.Device(magnet.preset("inplane_low_barrier"))
+    m0 = jnp.asarray(sllg.initial(n, (0.0, 1.0, 0.0)), dtype=dtype)
+    key = jax.random.key(0, impl=impl)
+    kw = dict(dt=DT, n_steps=steps, record=(), record_every=steps, chunk_steps=steps)
+    sllg.simulate(key, dev, m0, **kw)  # compile
+    best = np.inf
+    for r in range(repeats):
+        t0 = time.perf_counter()
+        sllg.simulate(jax.random.fold_in(key, r + 1), dev, m0, **kw)
+        best = min(best, time.perf_counter() - t0)
+    return n * steps / best
+
+
+def numpy_heun(n, steps, seed=0):
+    """Plain NumPy reference: the same LL-form Heun step, float64, vectorised over magnets."""
+    mag = magnet.preset("inplane_low_barrier")
+    a = float(mag.alpha)
+    k = C.GAMMA0 * DT / (1 + a * a)
+    hk = k * float(mag.hk)
+    dem = k * float(mag.ms) * np.asarray(mag.demag)
+    nvec = np.asarray(mag.easy_axis)
+    sig = k * np.sqrt(2 * a * C.KB * float(mag.temperature) / (C.GAMMA0 * C.MU0 * float(mag.ms) * float(mag.volume) * DT))
+    rng = np.random.default_rng(seed)
+    m = np.zeros((3, n))
+    m[1] = 1.0
+
+    def inc(m, h):
+        p = hk * (nvec @ m) * nvec[:, None] - dem[:, None] * m + h
+        b = a * p
+        c = np.cross(m, b, axis=0)
+        return -np.cross(m, p, axis=0) - np.cross(m, c, axis=0)
+
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        h = sig * rng.standard_normal((3, n))
+        d0 = inc(m, h)
+        mp = m + d0
+        mp /= np.linalg.norm(mp, axis=0)
+        m = m + 0.5 * (d0 + inc(mp, h))
+        m /= np.linalg.norm(m, axis=0)
+    return n * steps / (time.perf_counter() - t0)
+
+
+def cmtj_rate(steps, junctions=3):
+    """cmtj, one junction at a time, Heun solver with temperature (its p-bit example setup)."""
+    try:
+        import cmtj
+    except ImportError:
+        return None
+    mag = magnet.preset("inplane_low_barrier")
+    demag = [cmtj.CVector(*row) for row in np.diag(np.asarray(mag.demag))]
+    ms_t = C.MU0 * float(mag.ms)  # cmtj takes M_s in tesla
+    area = float(mag.volume) / float(mag.thickness)
+    k_u = C.MU0 * float(mag.ms) * float(mag.hk) / 2  # J/m^3
+    total = 0.0
+    for j in range(junctions):
+        layer = cmtj.Layer("free", mag=cmtj.CVector(0.0, 1.0, 0.0), anis=cmtj.CVector(0.0, 1.0, 0.0), Ms=ms_t,
+                           thickness=float(mag.thickness), cellSurface=area, demagTensor=demag,
+                           damping=float(mag.alpha))
+        junction = cmtj.Junction([layer])
+        junction.setLayerAnisotropyDriver("free", cmtj.constantDriver(k_u))
+        junction.setLayerTemperatureDriver("free", cmtj.constantDriver(float(mag.temperature)))
+        t0 = time.perf_counter()
+        junction.runSimulation(steps * DT, DT, steps * DT, solverMode=cmtj.SolverMode.Heun)
+        total += time.perf_counter() - t0
+    return junctions * steps / total
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps per measurement")
+    parser.add_argument("--sizes", type=int, nargs="*", default=list(SIZES))
+    args = parser.parse_args(argv)
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores, jax {jax.__version__}, "
+          f"backend {jax.default_backend()}")
+    c_rate = cmtj_rate(steps_for(1, args.quick))
+    peer = "cmtj (Heun, 1 junction at a time)" if c_rate is not None else "cmtj not installed"
+    print(f"peer: {peer}: {c_rate:.3g} magnet-steps/s" if c_rate else f"peer: {peer}")
+    rows = []
+    for n in args.sizes:
+        steps = steps_for(n, args.quick)
+        row = {"N": n, "steps": steps}
+        for impl in ("threefry2x32", "rbg", "unsafe_rbg"):
+            row[f"f32 {impl}"] = bench_pbits(n, steps, jnp.float32, impl)
+        row["f64 threefry2x32"] = bench_pbits(n, steps, jnp.float64, "threefry2x32")
+        row["numpy f64"] = numpy_heun(n, max(steps // 4, 20))
+        row["cmtj"] = cmtj_rate(steps_for(1, args.quick) // 2) if c_rate is not None else None  # re-measured per row
+        rows.append(row)
+        print(f"N = {n:>6d}: " + ", ".join(f"{k} {v:.3g}" for k, v in row.items() if k not in ("N", "steps") and v),
+              flush=True)
+
+    cols = ["f32 threefry2x32", "f32 rbg", "f32 unsafe_rbg", "f64 threefry2x32", "numpy f64", "cmtj"]
+    print("\n| N | " + " | ".join(cols) + " | best f32 / cmtj | best f32 / numpy |")
+    print("|---:|" + "---:|" * (len(cols) + 2))
+    for row in rows:
+        best = max(row[c] for c in cols[:3])
+        vs_c = f"{best / row['cmtj']:.2g}x" if row["cmtj"] else "n/a"
+        print(f"| {row['N']} | " + " | ".join(f"{row[c]:.3g}" if row[c] else "n/a" for c in cols)
+              + f" | {vs_c} | {best / row['numpy f64']:.2g}x |")
+    print("\n(magnet-steps per second; higher is better)")
+
+
+if __name__ == "__main__":
+    main()

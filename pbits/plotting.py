@@ -1,0 +1,94 @@
+"""Figures for the device engine. matplotlib is imported lazily, inside each function.
+
+Plots only: the data come from :mod:`pbits.devices`, :mod:`pbits.observables` and :mod:`pbits.sllg`
+(device of Choi et al., Nature Communications 2025, doi:10.1038/s41467-025-61073-w).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _axes(ax):
+    if ax is not None:
+        return ax.figure, ax
+    import matplotlib
+
+    if matplotlib.get_backend().lower() not in ("agg",) and not _interactive():
+        matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(5, 3.6))
+
+
+def _interactive() -> bool:
+    try:
+        from IPython import get_ipython
+
+        return get_ipython() is not None
+    except ImportError:
+        return False
+
+
+def switching_curves(curves: dict, *, ax=None, path: str | None = None):
+    """Switching probability vs current for each scheme (``{name: SwitchingCurve}``); returns the figure.
+
+    Example:
+        >>> from pbits.observables import SwitchingCurve
+        >>> fig = switching_curves({"self": SwitchingCurve(np.array([0, 1e-4]), np.array([0, 1.0]), np.zeros(2), 1e-9)})
+        >>> len(fig.axes)
+        1
+    """
+    fig, ax = _axes(ax)
+    for name, c in curves.items():
+        ax.errorbar(np.asarray(c.currents) * 1e3, c.probability, yerr=c.stderr, marker="o", ms=3, capsize=2,
+                    label=f"{name} ({c.width * 1e9:.3g} ns pulse)")
+    ax.set_xlabel("pulse current I [mA]")
+    ax.set_ylabel("switching probability")
+    ax.set_ylim(-0.03, 1.03)
+    ax.legend()
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def trajectory(t: np.ndarray, m: np.ndarray, *, ax=None, path: str | None = None, labels=("m_x", "m_y", "m_z")):
+    """Components of one magnet's m(t); ``m`` has shape (n_records, 3). Returns the figure.
+
+    Example:
+        >>> fig = trajectory(np.arange(3) * 1e-9, np.zeros((3, 3)))
+        >>> fig.axes[0].get_xlabel()
+        't [ns]'
+    """
+    fig, ax = _axes(ax)
+    for k in range(np.asarray(m).shape[1]):
+        ax.plot(np.asarray(t) * 1e9, np.asarray(m)[:, k], lw=0.8, label=labels[k])
+    ax.set_xlabel("t [ns]")
+    ax.set_ylabel("m")
+    ax.legend(loc="upper right")
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def energy_vs_dissipation(a: np.ndarray, e_self: np.ndarray, e_baseline: float | None = None, *,
+                          baseline: str = "baseline", ax=None, path: str | None = None):
+    """Energy per switching pulse [J] vs the AFMI spin-loss fraction a, with a baseline line. Returns the figure.
+
+    Example:
+        >>> fig = energy_vs_dissipation(np.array([0.2, 0.8]), np.array([2e-15, 1e-15]), 3e-15)
+        >>> fig.axes[0].get_yscale()
+        'log'
+    """
+    fig, ax = _axes(ax)
+    ax.semilogy(a, np.asarray(e_self) * 1e15, "o-", label="self-torque (FM/AFMI)")
+    if e_baseline is not None:
+        ax.axhline(e_baseline * 1e15, color="k", ls="--", label=f"heavy metal: {baseline}")
+    ax.set_xlabel("spin-loss fraction into the AFMI, a_AFMI")
+    ax.set_ylabel("energy per pulse at I_c0 [fJ]")
+    ax.legend()
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=120)
+    return fig
