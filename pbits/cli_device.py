@@ -1,8 +1,10 @@
 """``pbits device``: derived parameters of a nanomagnet device and, with ``--switching``, its
 switching-probability curve for both torque schemes (self-torque of Choi et al., Nature
-Communications 2025, doi:10.1038/s41467-025-61073-w, vs a heavy-metal SOT baseline).
+Communications 2025, doi:10.1038/s41467-025-61073-w, vs a heavy-metal SOT baseline); with ``--transfer``
+the p-bit transfer curve <s>(I) of a low-barrier device for both schemes, the fitted I0, tau_c and the
+energy per random bit.
 
-Thin: calls :mod:`pbits.devices` and :mod:`pbits.plotting` only.
+Thin: calls :mod:`pbits.devices`, :mod:`pbits.random_bit` and :mod:`pbits.plotting` only.
 """
 from __future__ import annotations
 
@@ -19,20 +21,34 @@ from pbits import devices
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``pbits device``."""
     src = parser.add_mutually_exclusive_group()
-    src.add_argument("--preset", default=None, choices=devices.PRESETS,
-                     help="device preset (default: ni_afmi, the Ni/AFM-insulator stack)")
+    src.add_argument("--preset", default=None, choices=devices.PRESETS + ("ni_low_barrier",),
+                     help="device preset (default: ni_afmi, the Ni/AFM-insulator stack; with --transfer: "
+                          "ni_low_barrier, a Delta = 1 Ni(3 nm) disk on the AFMI)")
     src.add_argument("--params", metavar="FILE.json", help="device parameters as JSON (see pbits.devices.from_dict)")
     parser.add_argument("--baseline", default="pt", choices=devices.BASELINES, help="heavy-metal baseline (default pt)")
     parser.add_argument("--switching", action="store_true", help="switching probability vs current, both schemes")
     parser.add_argument("--width", type=float, default=2e-9, help="write-pulse width [s] (default 2e-9)")
     parser.add_argument("--trials", type=int, default=32, help="trials per current (default 32)")
-    parser.add_argument("--points", type=int, default=12, help="currents per curve (default 12)")
+    parser.add_argument("--points", type=int, default=None,
+                        help="currents per curve (default 12 for --switching, 9 for --transfer)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--transfer", action="store_true",
+                        help="p-bit transfer curve <s>(I), fitted I0, tau_c and energy per random bit, both schemes")
+    parser.add_argument("--magnets", type=int, default=64, help="magnets per current for --transfer (default 64)")
+    parser.add_argument("--duration", type=float, default=None,
+                        help="recorded time per magnet for --transfer [s] (default 100 x the estimated tau_c)")
+    parser.add_argument("--oersted", action="store_true",
+                        help="--transfer: keep the heavy metal's Oersted field (a bias along the easy axis)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--plot", metavar="FILE", help="save the switching curves to FILE (implies --switching)")
+    parser.add_argument("--plot", metavar="FILE",
+                        help="save the switching curves (or, with --transfer, the transfer curves) to FILE")
 
 
 def _stack(args) -> devices.Stack:
+    if args.preset == "ni_low_barrier" or (args.transfer and not args.params and args.preset is None):
+        from pbits import random_bit
+
+        return random_bit.paper_stack(args.baseline)
     if args.params:
         stack = devices.load(args.params)
         if args.baseline != stack.baseline:
@@ -47,14 +63,16 @@ def run(args) -> int:
         v = getattr(args, name)
         if not np.isfinite(v) or v <= 0:
             raise ValueError(f"--{name} must be a positive time in seconds, got {v}")
-    if args.trials < 1 or args.points < 2:
+    if args.trials < 1 or (args.points is not None and args.points < 2):
         raise ValueError(f"--trials must be >= 1 and --points >= 2, got {args.trials} and {args.points}")
     stack = _stack(args)
+    if args.transfer:
+        return _transfer(args, stack)
     out = {"device": args.params or (args.preset or "ni_afmi"), **devices.summary(stack, t_p=args.width)}
     comp = None
     if args.switching or args.plot:
         comp = devices.switching_comparison(jax.random.key(args.seed), stack, width=args.width,
-                                            n_points=args.points, n_trials=args.trials)
+                                            n_points=args.points or 12, n_trials=args.trials)
         out["switching"] = {
             name: {"current_A": c.currents.tolist(), "probability": c.probability.tolist(),
                    "stderr": c.stderr.tolist(), "i50_A": comp.i50[name], "energy50_J": comp.energy50[name]}
@@ -102,3 +120,53 @@ def _print(out: dict) -> None:
         r = sw["energy_ratio_at_p50"]
         print(f"  energy ratio at P = 0.5 (baseline/self): {r['ratio_baseline_over_self']:.3g} "
               f"(baseline {r['baseline']}, {r['pulse_width_s']:.3g} s pulse)")
+
+
+def _transfer(args, stack: devices.Stack) -> int:
+    """``--transfer``: calibrate both schemes by sLLG and print I0, tau_c and the energy per random bit."""
+    from pbits import magnet, random_bit
+
+    if args.magnets < 2:
+        raise ValueError(f"--magnets must be >= 2 (standard errors need two), got {args.magnets}")
+    if args.duration is not None and (not np.isfinite(args.duration) or args.duration <= 0):
+        raise ValueError(f"--duration must be a positive time in seconds, got {args.duration}")
+    delta = float(np.max(magnet.derived(stack.magnet).delta))
+    if delta > 5:
+        raise ValueError(f"--transfer needs a low-barrier magnet (Delta <~ 3) that fluctuates on its own; this device "
+                         f"has Delta = {delta:.3g}. Use --preset ni_low_barrier or inplane_low_barrier")
+    name = args.params or (args.preset or "ni_low_barrier")
+    c = random_bit.compare(jax.random.key(args.seed), stack, oersted=args.oersted, n_magnets=args.magnets,
+                           n_points=args.points or 9, duration=args.duration)
+    out = {"device": name, "delta": delta, "baseline": c.baseline, "schemes": {}}
+    for scheme, e in ((c.self_torque.scheme, c.self_torque), (c.heavy_metal.scheme, c.heavy_metal)):
+        p, tc = c.params[scheme], c.curves[scheme]
+        out["schemes"][scheme] = {
+            "i0_A": e.i0, "i0_err_A": float(p.i0_err), "offset": e.offset, "fit_rms": float(p.rms),
+            "tau_c_s": e.tau_c, "tau_exponent": float(p.tau_exponent), "dwell_s": float(p.dwell),
+            "bias_range_A": [e.i_low, e.i_high], "power_W": e.power, "energy_per_bit_J": e.energy,
+            "current_A": np.asarray(tc.currents).tolist(), "mean_s": np.asarray(tc.mean).tolist(),
+            "stderr_s": np.asarray(tc.stderr).tolist(), "tau_c_vs_current_s": np.asarray(tc.tau_c).tolist()}
+    out["energy_ratio_baseline_over_self"] = c.ratio
+    out["energy_ratio_from_critical_currents"] = c.ratio_critical_current
+    if args.plot:
+        from pbits import plotting
+
+        plotting.transfer_curves(c.curves, c.params, path=args.plot)
+    if args.json:
+        json.dump(out, sys.stdout, indent=2, default=float)
+        print()
+        return 0
+    print(f"device: {name} (Delta = {delta:.3g}); p-bit transfer curves from sLLG, {args.magnets} magnets per current")
+    for scheme, d in out["schemes"].items():
+        print(f"\n[{scheme}]")
+        print(f"  I0 = {d['i0_A'] * 1e6:.4g} +- {d['i0_err_A'] * 1e6:.2g} uA, offset = {d['offset']:.3f}, "
+              f"fit RMS = {d['fit_rms']:.4f}")
+        print(f"  tau_c = {d['tau_c_s'] * 1e9:.4g} ns (tau(I) = tau_c sech^q, q = {d['tau_exponent']:.2f}), "
+              f"mean dwell = {d['dwell_s'] * 1e9:.4g} ns")
+        print(f"  <s> from -0.9 to 0.9: I = {d['bias_range_A'][0] * 1e6:.4g} .. {d['bias_range_A'][1] * 1e6:.4g} uA, "
+              f"P = {d['power_W']:.4g} W, energy per random bit = {d['energy_per_bit_J']:.4g} J")
+        for i, m, e in zip(d["current_A"], d["mean_s"], d["stderr_s"]):
+            print(f"    I = {i * 1e6:10.4g} uA   <s> = {m:+.3f} +- {e:.3f}")
+    print(f"\nenergy per bit, baseline/self = {c.ratio:.3g} (baseline: {c.baseline}); from critical currents: "
+          f"{c.ratio_critical_current:.3g}")
+    return 0

@@ -92,3 +92,87 @@ def energy_vs_dissipation(a: np.ndarray, e_self: np.ndarray, e_baseline: float |
     if path:
         fig.savefig(path, dpi=120)
     return fig
+
+
+def transfer_curves(curves: dict, params: dict | None = None, *, normalize: bool = True, ax=None,
+                    path: str | None = None):
+    """sLLG transfer curves <s>(I) with error bars and their tanh fits; returns the figure.
+
+    ``curves``: ``{name: pbits.transfer.TransferCurve}`` (1-D); ``params``: ``{name: PbitParams}`` (optional)
+    drawn as tanh(I/I0 + offset). With ``normalize`` the x axis is I/I0 (curves of very different I0 on one axis).
+
+    Example:
+        >>> from pbits.transfer import TransferCurve
+        >>> tc = TransferCurve(np.array([-1e-6, 0, 1e-6]), np.array([-0.7, 0, 0.7]), np.full(3, 0.01),
+        ...                    *([np.zeros(3)] * 6), 10, 1e-9)
+        >>> fig = transfer_curves({"self": tc})
+        >>> fig.axes[0].get_ylabel()
+        '<s> = <sgn(m.n)>'
+    """
+    fig, ax = _axes(ax)
+    for k, (name, c) in enumerate(curves.items()):
+        p = None if params is None else params.get(name)
+        i = np.asarray(c.currents, dtype=float)
+        scale = float(p.i0) if (normalize and p is not None) else 1e-6
+        color = f"C{k}"
+        lab = f"{name}" + (f" (I0 = {float(p.i0) * 1e6:.3g} uA)" if p is not None else "")
+        ax.errorbar(i / scale, c.mean, yerr=c.stderr, fmt="o", ms=3, capsize=2, color=color, label=lab)
+        if p is not None:
+            x = np.linspace(i.min(), i.max(), 200)
+            ax.plot(x / scale, np.tanh(x / float(p.i0) + float(p.offset)), color=color, lw=1)
+    ax.set_xlabel("I / I0" if (normalize and params) else "I [uA]")
+    ax.set_ylabel("<s> = <sgn(m.n)>")
+    ax.set_ylim(-1.05, 1.05)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def energy_per_bit(a: np.ndarray, e_self: np.ndarray, e_baseline: float | None = None, *, baseline: str = "baseline",
+                   ax=None, path: str | None = None):
+    """Energy per random bit [J] vs the AFMI spin-loss fraction a_AFMI, with the heavy-metal value. Returns the figure.
+
+    Example:
+        >>> fig = energy_per_bit(np.array([0.3, 0.8]), np.array([2e-16, 3e-17]), 1e-16, baseline="pt")
+        >>> fig.axes[0].get_yscale()
+        'log'
+    """
+    fig, ax = _axes(ax)
+    ax.semilogy(a, np.asarray(e_self, dtype=float) * 1e18, "o-", label="self-torque (FM/AFMI)")
+    if e_baseline is not None:
+        ax.axhline(e_baseline * 1e18, color="k", ls="--", label=f"heavy metal: {baseline}")
+    ax.set_xlabel("spin-loss fraction into the AFMI, a_AFMI")
+    ax.set_ylabel("energy per random bit, P x tau_c [aJ]")
+    ax.legend()
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def wafer(params, *, path: str | None = None):
+    """Histograms of gain (1/I0), offset and tau_c of a calibrated population (``PbitParams`` of (P,) arrays).
+
+    Example:
+        >>> from pbits.calibrate import PbitParams
+        >>> fig = wafer(PbitParams(*([np.linspace(1.0, 2.0, 8)] * 9)))
+        >>> len(fig.axes)
+        3
+    """
+    import matplotlib.pyplot as plt
+
+    _axes(None)
+    plt.close()
+    fig, axs = plt.subplots(1, 3, figsize=(10, 3))
+    for ax, (vals, lab) in zip(axs, ((np.asarray(params.gain) * 1e-6, "gain 1/I0 [1/uA]"),
+                                     (np.asarray(params.offset), "offset"),
+                                     (np.asarray(params.tau_c) * 1e9, "tau_c [ns]"))):
+        ax.hist(vals, bins=max(5, int(np.sqrt(np.size(vals)))))
+        ax.set_xlabel(lab)
+    axs[0].set_ylabel("devices")
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=120)
+    return fig

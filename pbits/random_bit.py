@@ -1,0 +1,267 @@
+"""Energy per random bit of a p-bit: bias range, Joule power and power x tau_c, self-torque vs heavy metal.
+
+For a low-barrier p-bit with <s> = tanh(I/I0 + offset) (calibrated from sLLG, :mod:`pbits.calibrate`):
+
+* the bias current that sweeps <s> from -0.9 to +0.9 spans I0 (atanh(-0.9) - offset) ... I0 (atanh(0.9) - offset),
+  a range 2 I0 atanh(0.9) = 2.94 I0;
+* the Joule power at the larger end of that range, P = sum_layers rho_i J_i^2 V_i (PHYSICS.md §1.6, with the
+  current divider of the HM/FM bilayer);
+* the energy per independent random bit E_bit = P x tau_c (one bit per correlation time; PHYSICS.md §4 "energy
+  per flip", write part).
+
+The self-torque of the FM/AFM-insulator stack (Choi et al., Nature Communications 2025,
+doi:10.1038/s41467-025-61073-w) and a heavy-metal SOT baseline (Pt, beta-Ta or beta-W, PHYSICS.md §1.6) bias the
+*same* magnet, so tau_c is the same and the ratio of energies is (R_HM I0_HM^2)/(R_F I0_self^2). The ratio is
+computed from parameters and sLLG fits, and always reported with the baseline it was computed against (the
+press release's "up to 3x" is never used as an input).
+
+In the p-bit (low-barrier) mode a field-like torque with sigma || easy axis acts as a Zeeman bias, xi = mu0 M_s V H_FL
+/(k_B T) per unit field, which at Delta ~ 1 is as effective as the damping-like torque (xi = H_DL/H_DL,0 with
+H_DL,0 = alpha (H_K + H_D/2)/Delta, PHYSICS.md §3.4). The self-torque presets carry the poster's field-like ratio
+(Ni: 0.16, CoFeB: 1.0) and the heavy-metal presets none, so the energy-per-bit ratio can exceed the ratio of
+switching energies at the zero-temperature critical current, which depends on xi_DL alone (both are reported).
+
+Several drives are calibrated in *one* sLLG run: each drive's per-ampere coefficients are rescaled by its
+theoretical I0 (:func:`pbits.transfer.i0_theory`), so all devices share one dimensionless current axis.
+"""
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import jax
+import numpy as np
+from jax.typing import ArrayLike
+
+from pbits import calibrate, devices, energy, sllg, torques, transfer
+
+ATANH09 = math.atanh(0.9)  # I/I0 at <s> = 0.9 [-]
+
+
+class EnergyPerBit(NamedTuple):
+    """Energy per random bit of one p-bit and torque scheme (SI units)."""
+
+    scheme: str  # "self" or the heavy-metal baseline name
+    i0: float  # fitted current scale I0 [A]
+    offset: float  # fitted offset [-]
+    i_low: float  # bias current giving <s> = -0.9 [A]
+    i_high: float  # bias current giving <s> = +0.9 [A]
+    power: float  # Joule power at max(|i_low|, |i_high|) [W]
+    tau_c: float  # correlation time of s at zero bias [s]
+    energy: float  # power x tau_c, energy per independent random bit [J]
+
+
+class BitComparison(NamedTuple):
+    """Energy per random bit, self-torque vs a named heavy-metal baseline."""
+
+    self_torque: EnergyPerBit  # the FM/AFMI self-torque p-bit
+    heavy_metal: EnergyPerBit  # the baseline p-bit (same magnet)
+    ratio: float  # E_bit(baseline) / E_bit(self) [-]
+    baseline: str  # what the ratio was computed against (material, xi, rho, thickness)
+    ratio_critical_current: float  # the same ratio from zero-temperature critical currents (energy module) [-]
+    curves: dict  # scheme -> transfer.TransferCurve (currents in A)
+    params: dict  # scheme -> calibrate.PbitParams
+
+
+def _power(stack: devices.Stack, scheme: str, current: float) -> float:
+    # energy over one second = power [W]
+    if scheme == "self":
+        return float(energy.pulse_energy_self(stack.self_torque, stack.magnet, current, 1.0))
+    return float(energy.pulse_energy_heavy_metal(stack.heavy_metal, stack.magnet, current, 1.0))
+
+
+def energy_per_bit(stack: devices.Stack, scheme: str, params: calibrate.PbitParams) -> EnergyPerBit:
+    """Bias range for <s> in [-0.9, 0.9], Joule power and power x tau_c for a calibrated p-bit.
+
+    I(<s> = +-0.9) = I0 (+-atanh 0.9 - offset); P = sum rho J^2 V at the larger |I| (PHYSICS.md §1.6);
+    E_bit = P tau_c. ``scheme`` is ``"self"`` (current only in the FM) or anything else for the heavy-metal
+    bilayer of ``stack``. Choi et al., Nat. Commun. 2025, doi:10.1038/s41467-025-61073-w.
+
+    Example:
+        >>> st = devices.preset("inplane_low_barrier")
+        >>> p = calibrate.PbitParams(*(np.asarray(v) for v in (1e-4, 1e4, 0.0, 1e-9, 1.0, 1e-9, 0.0, 0.0, 0.0)))
+        >>> e = energy_per_bit(st, "self", p)
+        >>> round(e.i_high / 1e-4, 4), e.energy == e.power * 1e-9
+        (1.4722, True)
+    """
+    i0, off, tau = abs(float(params.i0)), float(params.offset), float(params.tau_c)
+    if not (np.isfinite(i0) and i0 > 0 and np.isfinite(off) and np.isfinite(tau) and tau > 0):
+        raise ValueError(f"random_bit.energy_per_bit: need finite I0 > 0, offset and tau_c > 0, got I0={i0!r}, "
+                         f"offset={off!r}, tau_c={tau!r}; a flat transfer curve (no torque) has no finite I0")
+    lo, hi = i0 * (-ATANH09 - off), i0 * (ATANH09 - off)
+    p = _power(stack, scheme, max(abs(lo), abs(hi)))
+    return EnergyPerBit(scheme, i0, off, lo, hi, p, tau, p * tau)
+
+
+def _scaled(dev: sllg.Device, unit: float) -> sllg.Device:
+    d = dev.drive
+    return dev._replace(drive=d._replace(dl=np.asarray(d.dl) * unit, fl=np.asarray(d.fl) * unit,
+                                         oe=np.asarray(d.oe) * unit))
+
+
+def _batch(devs: list[sllg.Device]) -> sllg.Device:
+    """Stack devices that share a magnet and differ in their drives into one batched device."""
+    d = [x.drive for x in devs]
+    drive = sllg.Drive(np.array([float(x.dl) for x in d]), np.array([float(x.fl) for x in d]),
+                       np.stack([np.asarray(x.sigma, dtype=float) for x in d], axis=1),
+                       np.stack([np.asarray(x.oe, dtype=float) for x in d], axis=1))
+    return sllg.Device(devs[0].magnet, drive, devs[0].h_ext)
+
+
+def calibrate_drives(key, devs: list[sllg.Device], *, span: float = 3.0, n_points: int = 9, n_magnets: int = 96,
+                     duration: float | None = None, burn_in: float | None = None, dt: float | None = None,
+                     record_dt: float | None = None):
+    """Calibrate several drives of the *same* magnet in one sLLG run (currents in units of each I0_theory).
+
+    Each drive is rescaled by a current unit u: first its :func:`pbits.transfer.i0_theory` times
+    1 + 1/(1 + Delta), then the I0 of a short pilot run on the grid 0, +-2^k u (k = -3..3; a quarter of the
+    duration but at least 8 x :func:`pbits.transfer.tau_estimate`; a quarter of the magnets). The batch then runs
+    over x = I/u in [-span, span] (``n_points``) and the fitted I0 and errors are scaled back by u.
+
+    Returns:
+        (list of :class:`pbits.calibrate.PbitParams`, list of :class:`pbits.transfer.TransferCurve` (currents in
+        A), array of current units u [A]).
+
+    Example:
+        >>> from pbits import magnet
+        >>> mag = magnet.uniaxial(0.0, 1.0)
+        >>> devs = [sllg.Device(mag, sllg.Drive(g, 0.0, (0.0, 0.0, 1.0), (0.0, 0.0, 0.0))) for g in (1.0, 2.0)]
+        >>> ps, curves, u = calibrate_drives(jax.random.key(0), devs, n_points=3, n_magnets=8, duration=1e-9)
+        >>> len(ps), curves[0].mean.shape
+        (2, (3,))
+    """
+    if not devs:
+        raise ValueError("random_bit.calibrate_drives: devs must be a non-empty list of sllg.Device")
+    k_p, key = jax.random.split(key)
+    units = np.array([float(np.max(np.asarray(calibrate.default_currents(d, span=1.0, n_points=2)))) for d in devs])
+    batch = _batch([_scaled(d, u) for d, u in zip(devs, units)])
+    # pilot on a geometric grid 0, +-2^k (the in-plane theory can be off by a few), then +-span fitted I0
+    pos = 2.0 ** np.arange(-3, 4)
+    tau = float(np.min(transfer.tau_estimate(devs[0].magnet)))
+    dur = 25 * tau if duration is None else max(duration / 4, 8 * tau)
+    pilot = transfer.measure(k_p, batch, np.concatenate([-pos[::-1], [0.0], pos]), n_magnets=max(8, n_magnets // 4),
+                             duration=dur, burn_in=dur / 10, dt=dt, record_dt=record_dt)
+    units = units * np.abs(np.atleast_1d(transfer.fit(pilot).i0))
+    batch = _batch([_scaled(d, u) for d, u in zip(devs, units)])
+    x = span * np.linspace(-1.0, 1.0, n_points)
+    params, curve = calibrate.calibrate(key, batch, currents=x, n_magnets=n_magnets, duration=duration,
+                                        burn_in=burn_in, dt=dt, record_dt=record_dt, return_curve=True)
+    out = []
+    curves = [transfer.TransferCurve(curve.currents * u, *(np.asarray(getattr(curve, f))[q] for f in
+                                                          transfer.TransferCurve._fields[1:9]),
+                                     curve.n_magnets, curve.duration) for q, u in enumerate(units)]
+    for q, u in enumerate(units):
+        pq = calibrate.PbitParams(*(np.asarray(v)[q] if np.ndim(v) else np.asarray(v) for v in params))
+        out.append(pq._replace(i0=pq.i0 * u, gain=pq.gain / u, i0_err=pq.i0_err * u))
+    return out, curves, units
+
+
+def compare(key, stack: devices.Stack, *, oersted: bool = False, **kw) -> BitComparison:
+    """Energy per random bit, self-torque vs the stack's heavy-metal baseline, both calibrated by sLLG.
+
+    Both drives bias the same magnet in one run (:func:`calibrate_drives`); energies from
+    :func:`energy_per_bit`. Also reports the ratio predicted from the zero-temperature critical currents
+    (:func:`pbits.energy.compare_at_critical_current`), which it should match when I0 is proportional to
+    I_c0 (sigma || easy axis, PHYSICS.md §3.3-3.4) and the field-like torques are negligible. The heavy metal's
+    Oersted field lies along the easy axis in this (type-y) geometry and acts as a bias whose sign depends on the
+    stacking order; like :func:`pbits.energy.compare_at_critical_current` the default (``oersted=False``)
+    leaves it out, ``oersted=True`` keeps it with the sign of :func:`pbits.torques.drive_heavy_metal`.
+    Other keyword arguments go to :func:`calibrate_drives`.
+    Choi et al., Nat. Commun. 2025, doi:10.1038/s41467-025-61073-w.
+
+    Example:
+        >>> c = compare(jax.random.key(0), devices.preset("inplane_low_barrier"), n_points=3, n_magnets=4,
+        ...             duration=2e-10, burn_in=0.0)
+        >>> c.baseline.startswith("pt")
+        True
+    """
+    d = devices.drives(stack)
+    hm_dev = d[stack.baseline]
+    if not oersted:
+        hm_dev = hm_dev._replace(drive=hm_dev.drive._replace(oe=np.zeros(3)))
+    ps, curves, _ = calibrate_drives(key, [d["self"], hm_dev], **kw)
+    e_s = energy_per_bit(stack, "self", ps[0])
+    e_b = energy_per_bit(stack, stack.baseline, ps[1])
+    hm = stack.heavy_metal
+    desc = (f"{stack.baseline}{'' if oersted else ' without Oersted field'} "
+            f"(xi_HM = {float(torques.xi_heavy_metal(hm)):.3g}, rho = {float(hm.rho_hm) / 1e-8:.4g} "
+            f"uOhm cm, t = {float(hm.thickness) * 1e9:.3g} nm) vs self-torque (xi_DL = "
+            f"{float(torques.xi_self(stack.self_torque, stack.magnet.thickness)):.3g}, rho_F = "
+            f"{float(stack.self_torque.rho_fm) / 1e-8:.4g} uOhm cm, "
+            f"t_F = {float(stack.magnet.thickness) * 1e9:.3g} nm)")
+    try:
+        rc = energy.compare_at_critical_current(stack.magnet, stack.self_torque, hm, t_p=1e-9,
+                                                name=stack.baseline).ratio
+    except ValueError:
+        rc = float("nan")
+    return BitComparison(e_s, e_b, e_b.energy / e_s.energy, desc, float(rc),
+                         {"self": curves[0], stack.baseline: curves[1]}, {"self": ps[0], stack.baseline: ps[1]})
+
+
+def vs_dissipation(key, stack: devices.Stack, a_afmi: ArrayLike, **kw) -> tuple[np.ndarray, list[EnergyPerBit]]:
+    """Energy per random bit of the self-torque p-bit vs the AFMI spin-loss fraction a_AFMI (one sLLG run).
+
+    The stack's sigma || Neel vector loss fraction ``a_par`` is set to each value (the dissipation parameter of
+    PHYSICS.md §1.4-1.5: xi_DL = theta_FM eta(a_AFMI, a_cap, t_F/lambda)); values with a_AFMI = a_cap give
+    xi_DL = 0 (symmetric stack, no bias) and are returned as NaN energies. Keyword arguments go to
+    :func:`calibrate_drives`. Choi et al., Nat. Commun. 2025, doi:10.1038/s41467-025-61073-w.
+
+    Returns:
+        (xi_DL per value, list of :class:`EnergyPerBit` or None for the symmetric stack).
+
+    Example:
+        >>> xi, e = vs_dissipation(jax.random.key(0), devices.preset("inplane_low_barrier"), [0.0, 0.5],
+        ...                        n_points=3, n_magnets=4, duration=2e-10, burn_in=0.0)
+        >>> e[0] is None, bool(xi[1] > 0)
+        (True, True)
+    """
+    a = np.asarray(a_afmi, dtype=float).reshape(-1)
+    if a.size == 0 or np.any(~np.isfinite(a)) or np.any(a < 0) or np.any(a >= 1):
+        raise ValueError(f"random_bit.vs_dissipation: a_afmi must be a non-empty list of fractions in [0, 1), "
+                         f"got {a_afmi!r}")
+    mag = stack.magnet
+    sts = [stack.self_torque._replace(a_par=float(v), neel=stack.self_torque.sigma) for v in a]
+    xi = np.array([float(torques.xi_self(st, mag.thickness)) for st in sts])
+    live = [q for q in range(a.size) if abs(xi[q]) > 0]
+    out: list = [None] * a.size
+    if live:
+        devs = [sllg.Device(mag, torques.drive_self(sts[q], mag)) for q in live]
+        ps, _, _ = calibrate_drives(key, devs, **kw)
+        for q, p in zip(live, ps):
+            out[q] = energy_per_bit(stack._replace(self_torque=sts[q]), "self", p)
+    return xi, out
+
+
+def paper_stack(baseline: str = "pt", *, delta: float = 1.0, diameter: float = 50e-9) -> devices.Stack:
+    """A low-barrier p-bit with the self-torque stack of Choi et al. 2025: Ni(3 nm) on an easy-axis AFMI.
+
+    Ni free layer (M_s = 4.8e5 A/m, t_F = 3 nm, alpha = 0.03; PHYSICS.md §1.5), a circular disk of ``diameter``
+    with thin-disk demag factors N_x = N_y = (pi/4) t/d (Beleggia et al., J. Phys. D 38, 3333 (2005) [M]), easy
+    axis y with the crystalline H_K that gives thermal stability ``delta`` at 300 K; Ni/AFMI self-torque from the
+    poster efficiencies (xi_DL = 0.083 for sigma || n, rho = 25 uOhm cm) and the heavy-metal ``baseline``
+    (``pt``, ``ta``, ``w``; PHYSICS.md §1.6) on the same 50 nm wide channel. Sizes are ours (the paper's are not
+    published). Choi et al., Nat. Commun. 2025, doi:10.1038/s41467-025-61073-w.
+
+    Example:
+        >>> from pbits import magnet
+        >>> round(float(magnet.derived(paper_stack().magnet).delta), 3)
+        1.0
+    """
+    from pbits import constants as C
+    from pbits import magnet
+
+    if baseline not in devices.BASELINES:
+        raise ValueError(f"random_bit.paper_stack: unknown baseline {baseline!r}; choose one of "
+                         f"{', '.join(devices.BASELINES)}")
+    if not (np.isfinite(delta) and delta > 0 and np.isfinite(diameter) and diameter > 0):
+        raise ValueError(f"random_bit.paper_stack: delta and diameter must be finite and > 0, got {delta!r}, "
+                         f"{diameter!r}")
+    t, ms = 3e-9, 4.8e5
+    nxy = math.pi / 4 * t / diameter
+    area = math.pi * diameter**2 / 4
+    hk = 2 * C.KB * 300.0 * delta / (C.MU0 * ms * area * t)
+    mag = magnet.make(ms=ms, thickness=t, area=area, alpha=0.03, hk=hk, easy_axis=(0, 1, 0),
+                      demag=(nxy, nxy, 1 - 2 * nxy))
+    st = torques.preset_self("ni", thickness=t, width=diameter, length=diameter)
+    hm = torques.preset_heavy_metal(baseline, rho_fm=float(st.rho_fm), width=diameter, length=diameter)
+    return devices.Stack(mag, st, hm, baseline)
