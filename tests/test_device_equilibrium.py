@@ -10,7 +10,7 @@ import jax
 import numpy as np
 import pytest
 
-from pbits import analytic, magnet, sllg, torques
+from pbits import analytic, magnet, prng, sllg, torques
 from pbits import constants as C
 
 HK = 1e5
@@ -176,3 +176,38 @@ def test_O12_norm_preserved():
     drift = np.max(np.abs(np.sqrt(np.sum(raw.trace["m"].astype(np.float64) ** 2, axis=1)) - 1))
     print(f"O12: |m| drift without renormalisation after 1 ns at dt = 0.1 ps: {drift:.3g}")
     assert np.isfinite(drift) and drift > np.max(np.abs(norm - 1))
+
+
+# The fast generator (pbits.prng: Box-Muller normals on a counter hash) and the weak "uniform" noise,
+# sqrt(3) U(-1, 1) (first three moments of N(0, 1), same weak order; Kloeden & Platen sec. 14.1), must
+# give the same Boltzmann equilibrium: O1 on <m_z^2> and the KS distance of the final states, and O2's
+# alpha = 1 case against its 2T control.
+FAST_GROUPS = [(0, 1, 1), (2, 1, 1), (5, 0.1, 1), (2, 1, 2)]
+
+
+@pytest.fixture(scope="module", params=["gaussian", "uniform"])
+def fast_run(request):
+    rng = np.random.default_rng(4)
+    g = FAST_GROUPS
+    mag = magnet.uniaxial(np.repeat([x[0] for x in g], M).astype(float), np.repeat([x[1] for x in g], M).astype(float),
+                          hk=HK, temperature=300.0 * np.repeat([x[2] for x in g], M))
+    m0 = np.concatenate([analytic.sample(rng, M, d) for d, _, _ in g], axis=1)
+    r = sllg.simulate(prng.key(12), sllg.Device(mag), m0, dt=0.02 * UNIT, n_steps=5000, record=("mz",),
+                      record_every=20, noise=request.param)
+    return request.param, r.trace["mz"][1000 // 20:], r.m, np.repeat(np.arange(len(g)), M)
+
+
+def test_O1_O2_fast_generator_and_uniform_noise(fast_run):
+    noise, mz, m_final, groups = fast_run
+    stats = []
+    for gi, (delta, alpha, tf) in enumerate(FAST_GROUPS):
+        mean, se = group_stats(mz**2, groups, gi)
+        exact = analytic.equilibrium_moments(delta / tf)[1]  # Delta scales as 1/T
+        p = ks_pvalue(m_final[2, groups == gi], lambda x: analytic.cdf(x, delta / tf))
+        print(f"{noise} Delta={delta} alpha={alpha} T={tf}x: <mz^2> = {mean:.5f} +- {se:.5f} (exact {exact:.5f}), "
+              f"KS p = {p:.3f}")
+        assert abs(mean - exact) < 4 * se, (noise, delta, alpha, tf, mean, exact, se)
+        assert p > 0.01, (noise, delta, p)
+        stats.append((mean, se))
+    (a, sa), (b, sb) = stats[1], stats[3]  # O2: alpha = 1 at T and at 2T are told apart
+    assert abs(a - b) > 10 * math.hypot(sa, sb)
