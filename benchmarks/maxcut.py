@@ -82,8 +82,10 @@ def main(argv=None) -> int:
     p.add_argument("--no-targets", action="store_true")
     p.add_argument("--rules", nargs="*", default=["pbit", "metropolis"], choices=["pbit", "metropolis"],
                    help="update rules for the time-to-target checks (behavioural p-bit and/or Metropolis)")
-    p.add_argument("--g81-sweeps", type=int, default=45000)
-    p.add_argument("--g81-replicas", type=int, default=4)
+    p.add_argument("--g81-sweeps", type=int, default=50000)
+    p.add_argument("--g81-replicas", type=int, default=16)
+    p.add_argument("--checks", nargs="*", default=None, metavar="GRAPH",
+                   help="only these time-to-target checks (default all: G1 G11 G43 G55 G60 G70 G81)")
     p.add_argument("--skip-table", action="store_true", help="only the time-to-target checks")
     a = p.parse_args(argv)
     if not (SHARED / "gset").is_dir():
@@ -127,6 +129,8 @@ def main(argv=None) -> int:
               ("G55", 0.998, 60, 10000, 16), ("G60", 0.998, 60, 10000, 16), ("G70", 0.997, 60, 10000, 16),
               ("G81", 0.994, 60, a.g81_sweeps, a.g81_replicas)]
     for name, frac, budget, sw, reps in checks:
+        if a.checks is not None and name not in a.checks:
+            continue
         g = gset.read(SHARED / "gset" / f"{name}.txt")
         bk = gset.best_known(name, csv)
         target = int(np.ceil(frac * bk))

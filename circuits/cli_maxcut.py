@@ -37,9 +37,20 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--checkpoint", metavar="FILE", default=None,
                         help="save the run state to FILE (.npz) after each chunk and on Ctrl-C")
     parser.add_argument("--resume", metavar="FILE", default=None, help="continue a run from a checkpoint FILE")
+    parser.add_argument("--shard", action="store_true",
+                        help="shard the replicas over all jax.devices() (--replicas must be a multiple of their count)")
+    parser.add_argument("--distributed", action="store_true",
+                        help="join a multi-host job first (jax.distributed; PBITS_COORDINATOR, PBITS_NUM_PROCESSES, "
+                             "PBITS_PROCESS_ID or the cluster's own variables), then shard over all hosts' devices")
 
 
 def run(args) -> int:
+    if getattr(args, "distributed", False):
+        from circuits import distributed
+
+        distributed.initialize()
+    import jax
+
     from circuits import anneal, gset, maxcut, plotting
     from circuits import run as driver
     from circuits import tempering
@@ -50,26 +61,27 @@ def run(args) -> int:
         raise ValueError(f"--replicas must be a positive integer, got {args.replicas}")
     if args.time_limit is not None and args.time_limit <= 0:
         raise ValueError(f"--time-limit must be positive seconds, got {args.time_limit}")
-    if args.method == "tempering" and (args.checkpoint or args.resume):
-        raise ValueError("--checkpoint/--resume are supported with --method anneal only")
+    mesh = "auto" if (getattr(args, "shard", False) or getattr(args, "distributed", False)) else None
     graph = gset.read(args.file) if args.file else gset.random_graph(800, 0.06, seed=0)
     model = maxcut.to_ising(graph)
     W = maxcut.total_weight(graph)
     best_known = gset.best_known(graph.name, shared_dir() / "gset" / "best_known.csv") if args.file else None
     target_e = None if args.target is None else maxcut.energy_from_cut(graph, args.target)
-    progress = sys.stderr.isatty() and not args.json
+    leader = jax.process_index() == 0  # with --distributed only process 0 reports
+    progress = sys.stderr.isatty() and not args.json and leader
     if args.method == "anneal":
         b0, b1 = anneal.default_beta_range(model)
         betas = anneal.geometric(b0, b1, args.sweeps)
         res = driver.anneal(args.seed, model, betas, n_replicas=args.replicas, time_limit=args.time_limit,
                             target_energy=target_e, progress=progress, checkpoint=args.checkpoint,
-                            resume=args.resume)
+                            resume=args.resume, mesh=mesh)
         schedule = {"kind": "geometric", "beta0": b0, "beta1": b1, "n_sweeps": args.sweeps}
     else:
         rungs = min(16, args.replicas)
         chains = max(1, args.replicas // rungs)
         res, info = tempering.anneal(args.seed, model, n_sweeps=args.sweeps, n_rungs=rungs, n_chains=chains,
-                                     time_limit=args.time_limit, target_energy=target_e, progress=progress)
+                                     time_limit=args.time_limit, target_energy=target_e, progress=progress,
+                                     checkpoint=args.checkpoint, resume=args.resume, mesh=mesh)
         schedule = {"kind": "tempering", "ladder": [float(b) for b in info["ladder"]],
                     "swap_acceptance": [float(a) for a in info["acceptance"]]}
     cut = float(maxcut.cut_value(graph, res.best_spins))
@@ -77,10 +89,14 @@ def run(args) -> int:
         "instance": graph.name, "n": graph.n, "m": int(len(graph.edges)), "method": res.method,
         "best_cut": cut, "best_energy": res.best_energy, "best_known": best_known,
         "ratio": None if best_known is None else cut / best_known,
-        "time_s": res.wall_time, "sweeps": res.sweeps, "replicas": res.n_replicas,
+        "time_s": res.wall_time, "compile_s": res.compile_time, "run_s": res.run_time,
+        "sweeps": res.sweeps, "replicas": res.n_replicas,
         "spin_updates_per_s": res.spin_updates_per_s, "schedule": schedule, "seed": res.seed,
         "stopped": res.stopped, "checkpoint": args.checkpoint,
+        "devices": 1 if mesh is None else len(jax.devices()), "processes": jax.process_count(),
     }
+    if not leader:
+        return 130 if res.stopped == "keyboard" else 0
     if args.plot:
         plotting.cut_trace(res, W, best_known=best_known, path=args.plot)
     if args.json:
@@ -91,7 +107,8 @@ def run(args) -> int:
         print(f"best cut      {cut:g}")
         if best_known is not None:
             print(f"best known    {best_known}  (ratio {cut / best_known:.5f})")
-        print(f"time          {res.wall_time:.2f} s  ({res.spin_updates_per_s:.3g} spin updates/s)")
+        print(f"time          {res.wall_time:.2f} s = {res.compile_time:.2f} s compiling + "
+              f"{res.run_time:.2f} s running  ({res.spin_updates_per_s:.3g} spin updates/s)")
         if res.stopped != "done":
             print(f"stopped       {res.stopped}" + (f"; state saved to {args.checkpoint}" if args.checkpoint else ""))
         if args.plot:

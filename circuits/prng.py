@@ -1,92 +1,14 @@
-"""A fast counter-based PRNG for p-bit sweeps, usable as a ``jax.random`` key implementation.
+"""The fast counter-based PRNG used by the samplers: re-exported from :mod:`pbits.prng`.
 
-Gibbs sweeps of large networks spend about half their time drawing uniforms with JAX's default
-threefry2x32 (20 rounds per pair of words). ``FAST`` is a counter-based generator in the same spirit
-(output = keyed hash of the element index) with two rounds of Wellons' ``lowbias32``/``triple32``-style
-integer hash (multiply-xorshift), about 4x cheaper per number on a CPU. Keys are ordinary typed JAX
-keys, so every sampler works unchanged and a run is still reproducible bit for bit from its key:
+One implementation serves both layers (circuits imports pbits, never the reverse), so a key made here
+and a key made by ``pbits.prng.key`` are the same key type. See :mod:`pbits.prng` for the generator
+(two rounds of Wellons' lowbias32 hash over the element index) and BENCHMARKS.md for its speed.
 
-    key = jax.random.key(seed, impl=circuits.prng.FAST)
-
-Key data are two uint32 words ``(k0, k1)``; ``bits_i = H(H(i ^ k0) ^ k1)``. ``split`` and ``fold_in``
-derive new words by hashing, so streams of different keys are unrelated permutations. It is not a
-cryptographic generator; the exact-enumeration and 2D Ising tests run with it as well as with threefry.
-Measured speed and the choice are in BENCHMARKS.md.
+Example:
+    >>> import jax
+    >>> jax.random.uniform(key(0), (3,)).shape
+    (3,)
 """
-from __future__ import annotations
+from pbits.prng import FAST, key, normal_pair, resolve  # noqa: F401
 
-import jax
-import jax.numpy as jnp
-import numpy as np
-from jax import lax
-from jax.extend.random import define_prng_impl
-
-_M1 = np.uint32(0x7FEB352D)
-_M2 = np.uint32(0x846CA68B)
-_GOLD = np.uint32(0x9E3779B9)
-
-
-def _hash(x):
-    """lowbias32 (C. Wellons, 'Prospecting for hash functions', 2018): an invertible 32-bit mixer."""
-    x = x ^ (x >> 16)
-    x = x * _M1
-    x = x ^ (x >> 15)
-    x = x * _M2
-    return x ^ (x >> 16)
-
-
-def _mix(i, k0, k1):
-    return _hash(_hash(i ^ k0) + k1)
-
-
-def _seed(seed):
-    s = jnp.asarray(seed).astype(jnp.int64) if jax.config.jax_enable_x64 else jnp.asarray(seed)
-    lo = lax.convert_element_type(s, jnp.uint32)
-    hi = lax.convert_element_type(s >> 32, jnp.uint32) if s.dtype.itemsize == 8 else jnp.uint32(0)
-    return jnp.stack([_hash(lo ^ _GOLD), _hash(hi + _hash(lo + np.uint32(0x632BE5AB)))])
-
-
-def _split(key, shape):
-    n = int(np.prod(shape)) if shape else 1
-    i = lax.iota(jnp.uint32, n)
-    k0 = _mix(i * np.uint32(2), key[0], key[1])
-    k1 = _mix(i * np.uint32(2) + np.uint32(1), key[1], key[0])
-    return jnp.stack([k0, k1], -1).reshape(*shape, 2)
-
-
-def _fold_in(key, data):
-    d = lax.convert_element_type(data, jnp.uint32)
-    return jnp.stack([_mix(d, key[0], key[1] ^ np.uint32(0x5BD1E995)), _mix(d, key[1], key[0] + _GOLD)])
-
-
-def _random_bits(key, bit_width, shape):
-    n = int(np.prod(shape)) if shape else 1
-    if bit_width == 64:
-        i = lax.iota(jnp.uint32, 2 * n)
-        b = _mix(i, key[0], key[1]).reshape(n, 2).astype(jnp.uint64)
-        return ((b[:, 0] << 32) | b[:, 1]).reshape(shape)
-    b = _mix(lax.iota(jnp.uint32, n), key[0], key[1])
-    dtype = {8: jnp.uint8, 16: jnp.uint16, 32: jnp.uint32}[bit_width]
-    if bit_width < 32:
-        b = b >> (32 - bit_width)
-    return b.astype(dtype).reshape(shape)
-
-
-FAST = define_prng_impl(key_shape=(2,), seed=_seed, split=_split, random_bits=_random_bits, fold_in=_fold_in,
-                        name="circuits_hash32", tag="h32")
-
-
-def resolve(name: str):
-    """The key implementation called ``name`` (``"circuits_hash32"`` or a JAX built-in name)."""
-    return FAST if name in ("circuits_hash32", str(FAST)) else name
-
-
-def key(seed: int, *, fast: bool = True):
-    """A typed key from an integer seed: the fast generator by default, threefry2x32 with ``fast=False``.
-
-    Example:
-        >>> k = key(0)
-        >>> jax.random.uniform(k, (3,)).shape
-        (3,)
-    """
-    return jax.random.key(int(seed), impl=FAST if fast else "threefry2x32")
+__all__ = ["FAST", "key", "normal_pair", "resolve"]

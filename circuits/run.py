@@ -5,16 +5,20 @@ checks a wall-clock ``time_limit``, a ``target_energy``, an ``interrupt`` callba
 progress bar and writes a checkpoint. The key of sweep t is ``fold_in(key, t)``, so the result does not
 depend on the chunk size or on stopping and resuming: a run is reproducible bit for bit from its key.
 
-Energies are tracked incrementally (the energy change of a colour-class update is exact and costs no
-extra field evaluation; exact in float32 for integer couplings) and not re-synchronised between chunks,
-so that chunking cannot change a run; the reported best energy is re-computed from the best state. The
-best state of every replica is kept (best-so-far tracking).
+After every sweep the energies of all replicas are computed afresh (:func:`circuits.gibbs.energy_t`,
+exact in float32 for integer couplings; on a CPU this is cheaper than accumulating the energy changes
+of the colour-class updates, see there); the reported best energy is re-computed in float64 from the
+best state. The best state of every replica is kept (best-so-far tracking).
+
+Timing: the chunk function is compiled ahead of time (``lower().compile()``, cached by JAX) before the
+first chunk, so :class:`Result` reports ``compile_time`` apart from ``run_time`` and the spin updates
+per second are those of the run alone. ``mesh=`` shards the replicas over devices
+(:mod:`circuits.distributed`) without changing the result.
 """
 from __future__ import annotations
 
 import sys
 import time
-from functools import partial
 from pathlib import Path
 from typing import Callable, NamedTuple, Optional
 
@@ -24,7 +28,7 @@ import numpy as np
 from jax import Array, lax
 
 from circuits import anneal as schedules
-from circuits import coloring, gibbs, ising, pbit, prng
+from circuits import coloring, distributed, gibbs, ising, pbit, prng
 
 
 class State(NamedTuple):
@@ -57,12 +61,15 @@ class Result(NamedTuple):
         trace_sweep: (chunks,) sweeps done at the end of each chunk.
         sweeps: sweeps done.
         n_replicas: R.
-        wall_time: seconds for the whole call (including compilation, if any).
-        spin_updates_per_s: ``n * R * sweeps / wall_time``.
+        wall_time: seconds for the whole call (including compilation, if any); on resume, all calls.
+        spin_updates_per_s: ``n * R * sweeps / run_time`` (sweeps of this call).
         schedule: (sweeps,) betas actually used (or (sweeps, R) for tempering ladders).
         seed: the integer seed, if the key came from one.
         stopped: "done", "target", "time_limit", "interrupt" or "keyboard".
         method: "anneal" or "tempering".
+        compile_time: seconds spent tracing and compiling the chunk function in this call (0 when it was
+            already compiled for these shapes).
+        run_time: ``wall_time - compile_time`` of this call: set-up, sweeps and transfers.
     """
 
     best_energy: float
@@ -81,6 +88,8 @@ class Result(NamedTuple):
     seed: Optional[int]
     stopped: str
     method: str
+    compile_time: float = 0.0
+    run_time: float = 0.0
 
 
 def init_state(key, model: ising.IsingModel, n_replicas: int, spins=None) -> State:
@@ -93,33 +102,53 @@ def init_state(key, model: ising.IsingModel, n_replicas: int, spins=None) -> Sta
         if s.shape != (n_replicas, n) or not np.all(np.abs(s) == 1):
             raise ValueError(f"run: argument 'spins' must be ({n_replicas}, {n}) of +/-1, got shape {s.shape}")
         st = jnp.asarray(s.T, jnp.int8)
-    e = gibbs.energy_t(model, st)
+    e = _energy_jit(model, st)
     return State(st, e, st, e)
 
 
+_energy_jit = jax.jit(gibbs.energy_t)
+
+
+def energy_np(model: ising.IsingModel, st) -> np.ndarray:
+    """Exact energies (R,) in float64 numpy of transposed spins ``st`` (n, R) (no compilation)."""
+    s = np.asarray(st, np.float64)
+    if ising.is_dense(model):
+        f = np.asarray(model.J, np.float64) @ s
+    else:
+        f = np.einsum("ndr,nd->nr", s[np.asarray(model.nbr)], np.asarray(model.w, np.float64))
+    return -0.5 * np.sum(s * f, 0) - np.asarray(model.h, np.float64) @ s
+
+
 @jax.jit
-def _chunk(key, model, classes, state, betas, t0, t_end, update):
-    """Advance sweeps t0..t_end-1 (at most ``len(betas)``; a shorter last chunk skips the rest with
-    ``lax.cond`` instead of compiling a second length). Returns (state, best (c,), mean (c,))."""
-    ts = t0 + jnp.arange(betas.shape[0])
+def _chunk(key, model, classes, state, betas, t0, t_end, update, half=None):
+    """Advance sweeps t0..t_end-1 (at most ``len(betas)``): a ``fori_loop`` with a traced trip count, so
+    a shorter last chunk reuses the same compiled function. Returns (state, best (c,), mean (c,)); trace
+    entries past ``t_end - t0`` are 0."""
+    c = betas.shape[0]
 
-    def sweep(s, t, beta):
-        return gibbs.sweep_t(jax.random.fold_in(key, t), model, classes, s.spins, beta, update)
-
-    def skip(s, t, beta):
-        return s.spins, jnp.zeros_like(s.energy)
-
-    def body(s: State, xs):
-        t, beta = xs
-        st, de = lax.cond(t < t_end, sweep, skip, s, t, beta)
-        e = s.energy + de
+    def body(i, carry):
+        s, tb, tm = carry
+        st = gibbs.sweep_t(jax.random.fold_in(key, t0 + i), model, classes, s.spins, betas[i], update)[0]
+        e = gibbs.energy_t(model, st, half)  # exact; cheaper than tracking block energy changes (see energy_t)
         better = e < s.best_energy
-        best_st = jnp.where(better[None, :], st, s.best_spins)
-        best_e = jnp.where(better, e, s.best_energy)
-        return State(st, e, best_st, best_e), (jnp.min(best_e), jnp.mean(e))
+        s = State(st, e, jnp.where(better[None, :], st, s.best_spins), jnp.where(better, e, s.best_energy))
+        return s, tb.at[i].set(s.best_energy), tm.at[i].set(e)
 
-    state, (tb, tm) = lax.scan(body, state, (ts, betas))
-    return state, tb, tm
+    # per-replica traces, reduced over replicas once per chunk: no cross-device reduction per sweep
+    z = jnp.zeros((c,) + state.energy.shape, jnp.float32)
+    state, tb, tm = lax.fori_loop(0, jnp.minimum(t_end - t0, c), body, (state, z, z))
+    return state, jnp.min(tb, 1), jnp.mean(tm, 1)
+
+
+def compile_chunk(fn, *args, **static) -> float:
+    """Trace and compile ``fn`` (a jitted chunk function) for these arguments; returns the seconds spent.
+
+    Ahead-of-time ``lower(...).compile()`` fills the same cache as a call, so the chunks that follow
+    run without compiling and a second run with the same shapes costs about a millisecond here.
+    """
+    t = time.perf_counter()
+    fn.lower(*args, **static).compile()
+    return time.perf_counter() - t
 
 
 def chunk_size(model: ising.IsingModel, n_replicas: int, n_sweeps: int, work: float = 1e9) -> int:
@@ -149,7 +178,10 @@ class _Progress:
 
 
 def save_checkpoint(path, **arrays) -> None:
-    """Write a checkpoint atomically (``.npz``; written to a temporary name, then renamed)."""
+    """Write a checkpoint atomically (``.npz``; written to a temporary name, then renamed); with several
+    processes, process 0 writes it."""
+    if jax.process_index() != 0:  # several hosts: every process holds the same gathered arrays
+        return
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp.npz")
     np.savez(tmp, **arrays)
@@ -176,7 +208,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
            classes=None, update: Callable = pbit.behavioural, spins=None, chunk: int | None = None,
            time_limit: float | None = None, target_energy: float | None = None,
            interrupt: Callable[[], bool] | None = None, progress: bool = False,
-           checkpoint: str | Path | None = None, resume: str | Path | None = None) -> Result:
+           checkpoint: str | Path | None = None, resume: str | Path | None = None, mesh=None) -> Result:
     """Simulated annealing of R replicas with chromatic Gibbs sweeps of p-bits.
 
     Args:
@@ -188,7 +220,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         classes: colour classes (default ``coloring.greedy(model)``).
         update: p-bit update rule ``update(key, field, beta, spins)``.
         spins: optional (R, n) initial spins (default random).
-        chunk: sweeps per chunk (default about 3e7 neighbour visits).
+        chunk: sweeps per chunk (default about 1e9 neighbour visits, a power of 2).
         time_limit: wall-clock seconds from the call (compilation included); checked between chunks,
             after at least one chunk.
         target_energy: stop when any replica reaches ``E <= target_energy``.
@@ -196,6 +228,9 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         progress: draw a progress bar on stderr.
         checkpoint: write the state to this ``.npz`` file after every chunk and on stop.
         resume: continue from this checkpoint (same model, R and schedule); ``key`` is taken from it.
+        mesh: None (one device), "auto" (all ``jax.devices()``) or a ``jax.sharding.Mesh``: replicas are
+            sharded over its devices (see :mod:`circuits.distributed`); the result is the same bit for bit.
+            R must be a multiple of the device count.
 
     Returns:
         A :class:`Result`.
@@ -208,7 +243,6 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     t_start = time.perf_counter()
     key, seed = _key(key)
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
-    cls = jnp.asarray(coloring.padded(classes, ising.n_spins(model)))
     if betas is None:
         b0, b1 = schedules.default_beta_range(model)
         betas = schedules.geometric(b0, b1, n_sweeps)
@@ -216,53 +250,56 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     if int(n_replicas) != n_replicas or n_replicas < 1:
         raise ValueError(f"run.anneal: argument 'n_replicas' must be a positive integer, got {n_replicas!r}")
     n, R, total = ising.n_spins(model), int(n_replicas), int(betas.shape[0])
+    mesh = distributed.make_mesh(mesh)
+    distributed.check_replicas(mesh, R, "run.anneal")
     done, trace_best, trace_mean, trace_time, trace_sweep, elapsed0 = 0, [], [], [], [], 0.0
+    compile_time = 0.0
     if resume is not None:
         ck = load_checkpoint(resume)
-        if ck["spins"].shape != (n, R):
-            raise ValueError(f"run.anneal: checkpoint '{resume}' holds spins of shape {ck['spins'].shape[::-1]} "
-                             f"(R, n) but this run has ({R}, {n}); use the same model and --replicas")
-        if not np.array_equal(ck["schedule"], np.asarray(betas)):
-            raise ValueError(f"run.anneal: checkpoint '{resume}' was made with another schedule; use the same "
-                             "sweeps/beta range")
-        key = jax.random.wrap_key_data(jnp.asarray(ck["key"]), impl=prng.resolve(str(ck["key_impl"])))
-        seed = int(ck["seed"]) if int(ck["seed"]) >= 0 else None
+        _check_resume(ck, resume, "run.anneal", (n, R), ("schedule", np.asarray(betas), "sweeps/beta range"))
+        key, seed, done, elapsed0 = _resume_common(ck)
         state = State(*(jnp.asarray(ck[f]) for f in State._fields))
-        done = int(ck["sweeps"])
         trace_best, trace_mean = [ck["trace_best"]], [ck["trace_mean"]]
         trace_time, trace_sweep = list(ck["trace_time"]), list(ck["trace_sweep"])
-        elapsed0 = float(ck["wall_time"])
     else:
+        compile_time += compile_chunk(_energy_jit, model, jax.ShapeDtypeStruct((n, R), jnp.int8))
         state = init_state(jax.random.fold_in(key, -1 & 0x7FFFFFFF), model, R, spins)
+    done0 = done
     c = chunk or chunk_size(model, R, total)
     rule = pbit.as_rule(update)
+    model_d = distributed.put_tree(model, mesh)
+    half = distributed.put_tree(gibbs.half_edges(model), mesh)
+    cls = distributed.put(jnp.asarray(coloring.padded(classes, n)), mesh)
+    state = shard_state(state, mesh)
     bar = _Progress(total, progress)
     stopped = "done"
 
+    def chunk_args(start, m):
+        bs = jnp.asarray(np.resize(np.asarray(betas)[start:start + m], c))  # padded; sweeps >= t_end skipped
+        return (key, model_d, cls, state, distributed.put(bs, mesh), jnp.int32(start), jnp.int32(start + m), rule,
+                half)
+
+    compile_time += compile_chunk(_chunk, *chunk_args(done, min(c, max(1, total - done))))
+
     def snapshot():
-        return dict(spins=np.asarray(state.spins), energy=np.asarray(state.energy),
-                    best_spins=np.asarray(state.best_spins), best_energy=np.asarray(state.best_energy),
-                    key=np.asarray(jax.random.key_data(key)), key_impl=np.array(str(jax.random.key_impl(key))),
-                    seed=np.array(-1 if seed is None else seed), sweeps=np.array(done),
-                    schedule=np.asarray(betas), trace_best=np.concatenate(trace_best) if trace_best else np.zeros(0),
-                    trace_mean=np.concatenate(trace_mean) if trace_mean else np.zeros(0),
-                    trace_time=np.asarray(trace_time, float), trace_sweep=np.asarray(trace_sweep, int),
-                    wall_time=np.array(elapsed0 + time.perf_counter() - t_start))
+        return dict(**_state_arrays(state), **_common_arrays(key, seed, done, trace_best, trace_mean, trace_time,
+                                                              trace_sweep, elapsed0 + time.perf_counter() - t_start),
+                    schedule=np.asarray(betas))
 
     try:
         while done < total:
             if target_energy is not None and float(jnp.min(state.best_energy)) <= target_energy:
                 stopped = "target"
                 break
-            if time_limit is not None and done > 0 and time.perf_counter() - t_start >= time_limit:
-                stopped = "time_limit"
-                break
-            if interrupt is not None and interrupt():
-                stopped = "interrupt"
+            reason = (("time_limit" if time_limit is not None and done > 0
+                       and time.perf_counter() - t_start >= time_limit else None)
+                      or ("interrupt" if interrupt is not None and interrupt() else None))
+            reason = distributed.agree(reason, ("time_limit", "interrupt"))  # process 0 decides for all
+            if reason:
+                stopped = reason
                 break
             m = min(c, total - done)
-            bs = jnp.asarray(np.resize(np.asarray(betas)[done:done + m], c))  # padded, skipped by t_end
-            new, tb, tm = _chunk(key, model, cls, state, bs, jnp.int32(done), jnp.int32(done + m), rule)
+            new, tb, tm = _chunk(*chunk_args(done, m))
             tb, tm = np.asarray(tb)[:m], np.asarray(tm)[:m]  # waits for the chunk
             state, done = new, done + m
             trace_best.append(tb)
@@ -280,20 +317,68 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     bar.close()
     if checkpoint is not None:
         save_checkpoint(checkpoint, **snapshot())
+    wall = time.perf_counter() - t_start
     return _result(model, state, trace_best, trace_mean, trace_time, trace_sweep, done, R, n,
-                   elapsed0 + time.perf_counter() - t_start, np.asarray(betas)[:done], seed, stopped, "anneal")
+                   elapsed0 + wall, np.asarray(betas)[:done], seed, stopped, "anneal",
+                   compile_time, wall - compile_time, done - done0)
+
+
+def shard_state(state, mesh):
+    """Place a ``State``/``PTState`` on ``mesh``: (n, R) and (R,) fields sharded over replicas, the
+    swap counters replicated."""
+    if mesh is None:
+        return state
+    return type(state)(*(distributed.put(x, mesh, None if f in ("accepted", "attempted") else x.ndim - 1)
+                         for f, x in zip(state._fields, state)))
+
+
+def _state_arrays(state) -> dict:
+    return {f: distributed.to_host(x) for f, x in zip(state._fields, state)}
+
+
+def _common_arrays(key, seed, done, trace_best, trace_mean, trace_time, trace_sweep, wall) -> dict:
+    return dict(key=np.asarray(jax.random.key_data(key)), key_impl=np.array(str(jax.random.key_impl(key))),
+                seed=np.array(-1 if seed is None else seed), sweeps=np.array(done),
+                trace_best=np.concatenate(trace_best) if trace_best else np.zeros(0),
+                trace_mean=np.concatenate(trace_mean) if trace_mean else np.zeros(0),
+                trace_time=np.asarray(trace_time, float), trace_sweep=np.asarray(trace_sweep, int),
+                wall_time=np.array(wall))
+
+
+def _check_resume(ck, path, where, shape, *same) -> None:
+    """Named errors for a checkpoint that does not belong to this run (spins shape, schedule/ladder...)."""
+    n, R = shape
+    if ck["spins"].shape != (n, R):
+        raise ValueError(f"{where}: checkpoint '{path}' holds spins of shape {ck['spins'].shape[::-1]} "
+                         f"(R, n) but this run has ({R}, {n}); use the same model and --replicas")
+    for name, value, what in same:
+        if name not in ck:
+            raise ValueError(f"{where}: checkpoint '{path}' has no '{name}'; it was written by another driver")
+        if not np.array_equal(ck[name], value):
+            raise ValueError(f"{where}: checkpoint '{path}' was made with another {name}; use the same {what}")
+
+
+def _resume_common(ck):
+    key = jax.random.wrap_key_data(jnp.asarray(ck["key"]), impl=prng.resolve(str(ck["key_impl"])))
+    seed = int(ck["seed"]) if int(ck["seed"]) >= 0 else None
+    return key, seed, int(ck["sweeps"]), float(ck["wall_time"])
 
 
 def _result(model, state, trace_best, trace_mean, trace_time, trace_sweep, done, R, n, wall, schedule, seed,
-            stopped, method) -> Result:
-    be = np.asarray(state.best_energy)
+            stopped, method, compile_time=0.0, run_time=None, sweeps_now=None) -> Result:
+    """Assemble a :class:`Result`; ``run_time`` and ``sweeps_now`` (this call) give spin updates/s."""
+    be = distributed.to_host(state.best_energy)
+    best_spins = distributed.to_host(state.best_spins)
     r = int(np.argmin(be))
-    exact_best = float(gibbs.energy_t(model, state.best_spins[:, r:r + 1])[0])
+    exact_best = float(energy_np(model, best_spins[:, r:r + 1])[0])
+    run_time = wall if run_time is None else run_time
+    sweeps_now = done if sweeps_now is None else sweeps_now
     return Result(
-        best_energy=exact_best, best_spins=np.asarray(state.best_spins)[:, r].copy(), replica_best_energy=be,
-        final_spins=np.asarray(state.spins).T.copy(),
+        best_energy=exact_best, best_spins=best_spins[:, r].copy(), replica_best_energy=be,
+        final_spins=distributed.to_host(state.spins).T.copy(),
         trace_best=np.concatenate(trace_best) if trace_best else np.zeros(0),
         trace_mean=np.concatenate(trace_mean) if trace_mean else np.zeros(0),
         trace_time=np.asarray(trace_time, float), trace_sweep=np.asarray(trace_sweep, int), sweeps=int(done),
-        n_replicas=R, wall_time=float(wall), spin_updates_per_s=float(n * R * done / max(wall, 1e-12)),
-        schedule=schedule, seed=seed, stopped=stopped, method=method)
+        n_replicas=R, wall_time=float(wall), spin_updates_per_s=float(n * R * sweeps_now / max(run_time, 1e-12)),
+        schedule=schedule, seed=seed, stopped=stopped, method=method, compile_time=float(compile_time),
+        run_time=float(run_time))

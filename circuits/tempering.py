@@ -12,11 +12,18 @@ betas so that the swap acceptance of all neighbouring pairs becomes about equal,
 parallel tempering used with sparse p-computers by Nikhar et al., "All-to-all reconfigurability with
 sparse and higher-order Ising machines", Nat. Commun. (2024) [recalled]: gaps with low acceptance
 shrink, gaps with high acceptance grow, endpoints fixed. The feedback step is :func:`adapt_ladder`.
+
+:func:`anneal` shares the chunked driver of :func:`circuits.run.anneal`: time limit, target, progress,
+checkpoint/resume (the checkpoint also holds the current ladder and swap counters, so a resumed run
+adapts exactly as the uninterrupted one), compile time reported apart, and ``mesh=`` sharding of the
+K*C columns. Swaps permute spin columns, so with a mesh they move data between devices every sweep:
+correct (bitwise equal) but not faster than one device.
 """
 from __future__ import annotations
 
 import time
 from functools import partial
+from pathlib import Path
 from typing import Callable, NamedTuple
 
 import jax
@@ -25,7 +32,7 @@ import numpy as np
 from jax import Array, lax
 
 from circuits import anneal as schedules
-from circuits import coloring, gibbs, ising, pbit, run
+from circuits import coloring, distributed, gibbs, ising, pbit, run
 
 
 class PTState(NamedTuple):
@@ -71,29 +78,31 @@ def swap(key, ladder: Array, energy: Array, parity) -> tuple[Array, Array]:
     return perm, acc
 
 
-def _sweeps(key, model, classes, state: PTState, ladder, t0, t_end, n: int, update):
-    """n sweeps + swaps (sweeps t >= t_end are skipped). Returns (state, best (n,), mean (n,))."""
-    C = state.energy.shape[0] // ladder.shape[0]
+def _sweeps(key, model, classes, state: PTState, ladder, t0, t_end, n: int, update, half=None):
+    """Sweeps + swaps t0 .. min(t_end, t0 + n) - 1 (a ``fori_loop`` with a traced trip count, so a
+    shorter last chunk reuses the compiled function). Returns (state, best (n,), mean (n,)); trace
+    entries past the last sweep are 0."""
+    K = ladder.shape[0]
+    C = state.energy.shape[0] // K
     beta_col = jnp.repeat(ladder, C)
+    active_pairs = jnp.arange(K - 1) % 2
 
-    def step(s: PTState, t):
+    def body(i, carry):
+        s, tb, tm = carry
+        t = t0 + i
         k1, k2 = jax.random.split(jax.random.fold_in(key, t))
-        st, de = gibbs.sweep_t(k1, model, classes, s.spins, beta_col, update)
-        e = s.energy + de
+        st = gibbs.sweep_t(k1, model, classes, s.spins, beta_col, update)[0]
+        e = gibbs.energy_t(model, st, half)
         better = e < s.best_energy
         best_st = jnp.where(better[None, :], st, s.best_spins)
         best_e = jnp.where(better, e, s.best_energy)
         perm, acc = swap(k2, ladder, e, t % 2)
-        active = (jnp.arange(ladder.shape[0] - 1) % 2 == t % 2).astype(jnp.float32)
-        return PTState(st[:, perm], e[perm], best_st, best_e, s.accepted + acc.sum(1),
-                       s.attempted + active * C)
+        active = (active_pairs == t % 2).astype(jnp.float32)
+        s = PTState(st[:, perm], e[perm], best_st, best_e, s.accepted + acc.sum(1), s.attempted + active * C)
+        return s, tb.at[i].set(jnp.min(s.best_energy)), tm.at[i].set(jnp.mean(s.energy))
 
-    def body(s, t):
-        s = lax.cond(t < t_end, step, lambda s, t: s, s, t)
-        return s, (jnp.min(s.best_energy), jnp.mean(s.energy))
-
-    state, (tb, tm) = lax.scan(body, state, t0 + jnp.arange(n))
-    return state, tb, tm
+    z = jnp.zeros(n, jnp.float32)
+    return lax.fori_loop(0, jnp.clip(t_end - t0, 0, n), body, (state, z, z))
 
 
 _sweeps_jit = jax.jit(_sweeps, static_argnames=("n",))
@@ -182,7 +191,8 @@ def _sample(key, model, cls, state, ladder, update, n_samples, thin, burn_in):
 def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n_rungs: int = 16,
            n_chains: int = 4, adapt: float = 0.5, classes=None, update: Callable = pbit.behavioural,
            chunk: int | None = None, time_limit: float | None = None, target_energy: float | None = None,
-           interrupt: Callable[[], bool] | None = None, progress: bool = False):
+           interrupt: Callable[[], bool] | None = None, progress: bool = False,
+           checkpoint: str | Path | None = None, resume: str | Path | None = None, mesh=None):
     """Optimise with parallel tempering: best-so-far over all K*C columns.
 
     Args:
@@ -194,6 +204,14 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
         adapt: fraction of the sweeps during which the ladder adapts between chunks (0 = fixed).
         classes, update, chunk, time_limit, target_energy, interrupt, progress: as in
             :func:`circuits.run.anneal`.
+        checkpoint: write the state (spins, the current ladder, swap counters, traces, key) to this
+            ``.npz`` file after every chunk and on stop (Ctrl-C included).
+        resume: continue from this checkpoint: the same model, R = K*C, initial ``ladder``, ``n_sweeps``
+            and ``adapt`` are required (else a ValueError names the mismatch); ``key`` is taken from it.
+            The resumed run equals the uninterrupted one bit for bit.
+        mesh: None, "auto" or a ``jax.sharding.Mesh``: the K*C columns are sharded over its devices
+            (rung-major, so a device holds whole rungs when C is a multiple of the device count); the
+            result is the same bit for bit. K*C must be a multiple of the device count.
 
     Returns:
         ``(result, info)``: a :class:`circuits.run.Result` (``schedule`` holds the final ladder) and a
@@ -207,49 +225,91 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     t_start = time.perf_counter()
     key, seed = run._key(key)
     b = _check_ladder(default_ladder(model, n_rungs) if ladder is None else ladder, "tempering.anneal")
+    b_init = b.copy()
     K, C, n = len(b), int(n_chains), ising.n_spins(model)
+    if C < 1:
+        raise ValueError(f"tempering.anneal: argument 'n_chains' must be a positive integer, got {n_chains!r}")
+    mesh = distributed.make_mesh(mesh)
+    distributed.check_replicas(mesh, K * C, "tempering.anneal (n_rungs * n_chains)")
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
-    cls = jnp.asarray(coloring.padded(classes, n))
-    state = init(jax.random.fold_in(key, 0x7FFFFFFF), model, K, C)
+    plan = np.array([n_sweeps, adapt], float)
+    done, tbs, tms, tts, tss, stopped, elapsed0 = 0, [], [], [], [], "done", 0.0
+    acc_rate = np.zeros(K - 1)
+    if resume is not None:
+        ck = run.load_checkpoint(resume)
+        run._check_resume(ck, resume, "tempering.anneal", (n, K * C),
+                          ("initial_ladder", b_init, "ladder / n_rungs"),
+                          ("plan", plan, "n_sweeps and adapt"))
+        key, seed, done, elapsed0 = run._resume_common(ck)
+        state = PTState(*(jnp.asarray(ck[f]) for f in PTState._fields))
+        b, acc_rate = np.asarray(ck["ladder"], np.float64), np.asarray(ck["acceptance"], np.float64)
+        tbs, tms = [ck["trace_best"]], [ck["trace_mean"]]
+        tts, tss = list(ck["trace_time"]), list(ck["trace_sweep"])
+        compile_time = 0.0
+    else:
+        compile_time = run.compile_chunk(run._energy_jit, model, jax.ShapeDtypeStruct((n, K * C), jnp.int8))
+        state = init(jax.random.fold_in(key, 0x7FFFFFFF), model, K, C)
+    done0 = done
     c = chunk or run.chunk_size(model, K * C, n_sweeps)
     if adapt:
         c = min(c, max(1, int(adapt * n_sweeps) // 8))  # several ladder updates while adapting
     rule = pbit.as_rule(update)
+    model_d = distributed.put_tree(model, mesh)
+    half = distributed.put_tree(gibbs.half_edges(model), mesh)
+    cls = distributed.put(jnp.asarray(coloring.padded(classes, n)), mesh)
+    state = run.shard_state(state, mesh)
     bar = run._Progress(n_sweeps, progress)
-    done, tbs, tms, tts, tss, stopped = 0, [], [], [], [], "done"
-    acc_rate = np.zeros(K - 1)
+
+    def chunk_args(start, m):
+        return (key, model_d, cls, state, distributed.put(jnp.asarray(b, jnp.float32), mesh), jnp.int32(start),
+                jnp.int32(start + m))
+
+    compile_time += run.compile_chunk(_sweeps_jit, *chunk_args(done, c), n=c, update=rule, half=half)
+
+    def snapshot():
+        return dict(**run._state_arrays(state), **run._common_arrays(key, seed, done, tbs, tms, tts, tss,
+                                                                      elapsed0 + time.perf_counter() - t_start),
+                    ladder=np.asarray(b), acceptance=np.asarray(acc_rate), initial_ladder=b_init, plan=plan)
+
     try:
         while done < n_sweeps:
             if target_energy is not None and float(jnp.min(state.best_energy)) <= target_energy:
                 stopped = "target"
                 break
-            if time_limit is not None and done > 0 and time.perf_counter() - t_start >= time_limit:
-                stopped = "time_limit"
-                break
-            if interrupt is not None and interrupt():
-                stopped = "interrupt"
+            reason = (("time_limit" if time_limit is not None and done > 0
+                       and time.perf_counter() - t_start >= time_limit else None)
+                      or ("interrupt" if interrupt is not None and interrupt() else None))
+            reason = distributed.agree(reason, ("time_limit", "interrupt"))  # process 0 decides for all
+            if reason:
+                stopped = reason
                 break
             m = min(c, n_sweeps - done)
-            new, tb, tm = _sweeps_jit(key, model, cls, state, jnp.asarray(b, jnp.float32), jnp.int32(done),
-                                      jnp.int32(done + m), c, rule)
+            new, tb, tm = _sweeps_jit(*chunk_args(done, m), n=c, update=rule, half=half)
             tb, tm = np.asarray(tb)[:m], np.asarray(tm)[:m]
-            state, done = new, done + m
-            acc_rate = np.asarray(state.accepted) / np.maximum(np.asarray(state.attempted), 1)
-            if adapt and done <= adapt * n_sweeps:
-                b = adapt_ladder(b, state.accepted, state.attempted)
-                z = jnp.zeros(K - 1, jnp.float32)
-                state = state._replace(accepted=z, attempted=z)
+            new_done = done + m
+            rate = np.asarray(new.accepted) / np.maximum(np.asarray(new.attempted), 1)
+            new_b = b
+            if adapt and new_done <= adapt * n_sweeps:
+                new_b = adapt_ladder(b, new.accepted, new.attempted)
+                z = distributed.put(jnp.zeros(K - 1, jnp.float32), mesh)
+                new = new._replace(accepted=z, attempted=z)
+            state, done, b, acc_rate = new, new_done, new_b, rate
             tbs.append(tb)
             tms.append(tm)
-            tts.append(time.perf_counter() - t_start)
+            tts.append(elapsed0 + time.perf_counter() - t_start)
             tss.append(done)
             bar(done, float(tb[-1]))
+            if checkpoint is not None:
+                run.save_checkpoint(checkpoint, **snapshot())
         else:
             if target_energy is not None and float(jnp.min(state.best_energy)) <= target_energy:
                 stopped = "target"
     except KeyboardInterrupt:
         stopped = "keyboard"
     bar.close()
-    res = run._result(model, state, tbs, tms, tts, tss, done, K * C, n, time.perf_counter() - t_start,
-                      np.asarray(b), seed, stopped, "tempering")
+    if checkpoint is not None:
+        run.save_checkpoint(checkpoint, **snapshot())
+    wall = time.perf_counter() - t_start
+    res = run._result(model, state, tbs, tms, tts, tss, done, K * C, n, elapsed0 + wall, np.asarray(b), seed,
+                      stopped, "tempering", compile_time, wall - compile_time, done - done0)
     return res, {"ladder": np.asarray(b), "acceptance": acc_rate}

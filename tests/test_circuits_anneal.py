@@ -78,6 +78,46 @@ def test_checkpoint_resume_loses_nothing(tmp_path):
         run.anneal(7, model, betas, n_replicas=4, resume=ck)
 
 
+def test_tempering_checkpoint_resume_loses_nothing(tmp_path):
+    g = gset.random_graph(100, 0.1, seed=2)
+    model = maxcut.to_ising(g)
+    kw = dict(n_sweeps=120, n_rungs=4, n_chains=2, chunk=10)  # adapt=0.5: the ladder moves every 7 sweeps
+    full, info = tempering.anneal(7, model, **kw)
+    ck = tmp_path / "pt.npz"
+    calls = []
+    part, _ = tempering.anneal(7, model, **kw, checkpoint=ck, interrupt=lambda: len(calls) >= 3 or calls.append(1))
+    assert part.stopped == "interrupt" and part.sweeps == 21  # stopped while the ladder still adapts
+    rest, rest_info = tempering.anneal(999, model, **kw, resume=ck)  # the key comes from the file
+    assert rest.sweeps == 120 and rest.seed == 7
+    np.testing.assert_array_equal(rest.final_spins, full.final_spins)
+    np.testing.assert_array_equal(rest.replica_best_energy, full.replica_best_energy)
+    np.testing.assert_array_equal(rest.trace_best, full.trace_best)
+    np.testing.assert_array_equal(rest_info["ladder"], info["ladder"])
+    np.testing.assert_array_equal(rest_info["acceptance"], info["acceptance"])
+    with pytest.raises(ValueError, match="another initial_ladder"):
+        tempering.anneal(7, model, np.geomspace(0.1, 3.0, 4), n_sweeps=120, n_chains=2, resume=ck)
+    with pytest.raises(ValueError, match="another plan; use the same n_sweeps and adapt"):
+        tempering.anneal(7, model, **{**kw, "n_sweeps": 200}, resume=ck)
+    with pytest.raises(ValueError, match=r"\(8, 100\) \(R, n\) but this run has \(12, 100\)"):
+        tempering.anneal(7, model, **{**kw, "n_chains": 3}, resume=ck)
+    annealer_ck = tmp_path / "sa.npz"
+    run.anneal(7, model, n_sweeps=20, n_replicas=8, checkpoint=annealer_ck)
+    with pytest.raises(ValueError, match="has no 'initial_ladder'; it was written by another driver"):
+        tempering.anneal(7, model, **kw, resume=annealer_ck)
+
+
+def test_compile_time_is_reported_apart():
+    g = gset.random_graph(60, 0.1, seed=4)
+    model = maxcut.to_ising(g)
+    betas = anneal.geometric(0.1, 3.0, 37)  # shapes not compiled by other tests
+    first = run.anneal(0, model, betas, n_replicas=3)
+    again = run.anneal(1, model, betas, n_replicas=3)
+    assert first.compile_time > 0.02 and again.compile_time < 0.5 * first.compile_time
+    for r in (first, again):
+        assert r.wall_time == pytest.approx(r.compile_time + r.run_time)
+        assert r.spin_updates_per_s == pytest.approx(60 * 3 * 37 / r.run_time)
+
+
 def _cli(argv):
     parser = argparse.ArgumentParser()
     cli_maxcut.configure(parser)
@@ -98,8 +138,10 @@ def test_cli_json_plot_and_best_known(capsys, tmp_path, monkeypatch):
     assert _cli([str(shared / "gset" / "G11.txt"), "--json", "--sweeps", "300", "--replicas", "16",
                  "--seed", "3", "--plot", str(plot)]) == 0
     out = json.loads(capsys.readouterr().out)
-    for k in ("best_cut", "time_s", "sweeps", "spin_updates_per_s", "schedule", "seed", "best_known", "ratio"):
+    for k in ("best_cut", "time_s", "compile_s", "run_s", "sweeps", "spin_updates_per_s", "schedule", "seed",
+              "best_known", "ratio"):
         assert k in out
+    assert out["time_s"] == pytest.approx(out["compile_s"] + out["run_s"])
     assert out["best_known"] == 564 and out["seed"] == 3 and out["sweeps"] == 300
     assert 0.95 < out["ratio"] <= 1.0 and plot.stat().st_size > 0
     assert out["schedule"]["kind"] == "geometric"
@@ -114,6 +156,13 @@ def test_cli_checkpoint_resume_and_errors(capsys, tmp_path):
     assert first["best_cut"] == 4 and ck.is_file()
     assert _cli([str(g), "--json", "--sweeps", "50", "--replicas", "4", "--resume", str(ck)]) == 0
     assert json.loads(capsys.readouterr().out)["best_cut"] == 4
+    pt = tmp_path / "pt.npz"
+    argv = [str(g), "--json", "--sweeps", "40", "--replicas", "4", "--method", "tempering"]
+    assert _cli(argv + ["--checkpoint", str(pt)]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["method"] == "tempering" and first["best_cut"] == 4 and pt.is_file()
+    assert _cli(argv + ["--resume", str(pt)]) == 0
+    assert json.loads(capsys.readouterr().out)["sweeps"] == 40
     bad = tmp_path / "bad.txt"
     bad.write_text("4 1\n1 9 1\n")
     with pytest.raises(ValueError, match="line 2 of 'bad.txt'"):
