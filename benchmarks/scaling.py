@@ -1,6 +1,8 @@
-"""Throughput against device count: spin updates/s of ``run.anneal`` on G22 with replicas sharded.
+"""Throughput against device count: spin updates/s of ``run.anneal`` on G22 with replicas sharded,
+and magnet-steps/s of ``sllg.simulate`` with the magnet axis sharded.
 
     JAX_PLATFORMS=cpu python benchmarks/scaling.py [--devices 1 2 4 8] [--replicas 64] [--sweeps 200]
+                                                   [--magnets 100000] [--steps 2000]
 
 One subprocess per device count N, started with ``XLA_FLAGS=--xla_force_host_platform_device_count=N``
 (the flag only acts when JAX starts) and ``mesh="auto"``; each reports the best of ``--repeats`` runs
@@ -37,13 +39,32 @@ print("RESULT" + json.dumps({"devices": ndev, "platform": jax.devices()[0].platf
                              "ups": max(rates), "cut": float(maxcut.cut_value(g, first.best_spins))}))
 """
 
+SLLG_CHILD = """
+import json, sys, time
+import jax, jax.numpy as jnp, numpy as np
+from pbits import magnet, prng, sllg, torques
+N, steps, repeats, ndev = (int(a) for a in sys.argv[1:5])
+mag = magnet.preset("inplane_low_barrier")
+device = sllg.Device(mag, torques.drive_self(torques.preset_self("ni"), mag), jnp.zeros(3))
+m0 = jnp.tile(jnp.array([[0.0], [1.0], [0.0]], jnp.float32), (1, N))
+mesh = jax.sharding.Mesh(np.array(jax.devices()[:ndev]), ("magnets",))
+run = lambda s: sllg.simulate(prng.key(s), device, m0, dt=1e-13, n_steps=steps, record=(), record_every=steps,
+                              mesh=mesh).m  # returned on the host: the run has finished
+run(0)
+times = []
+for s in range(1, repeats + 1):
+    t = time.perf_counter(); run(s); times.append(time.perf_counter() - t)
+print("RESULT" + json.dumps({"devices": ndev, "platform": jax.devices()[0].platform, "msps": N * steps / min(times)}))
+"""
 
-def measure(n_devices, graph, replicas, sweeps, repeats, platform):
+
+def measure(n_devices, graph, replicas, sweeps, repeats, platform, child=CHILD):
     env = dict(os.environ)
     if platform == "cpu":
         env.update(JAX_PLATFORMS="cpu", XLA_FLAGS=f"--xla_force_host_platform_device_count={n_devices}")
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(graph), str(replicas), str(sweeps), str(repeats),
-                           str(n_devices)], env=env, capture_output=True, text=True)
+    args = [str(graph), str(replicas), str(sweeps)] if child is CHILD else [str(replicas), str(sweeps)]
+    proc = subprocess.run([sys.executable, "-c", child, *args, str(repeats), str(n_devices)], env=env,
+                          capture_output=True, text=True)
     if proc.returncode:
         raise RuntimeError(f"{n_devices} devices: {proc.stderr[-2000:]}")
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT"))
@@ -58,6 +79,8 @@ def main(argv=None) -> int:
     p.add_argument("--sweeps", type=int, default=200)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--platform", choices=("cpu", "gpu"), default="cpu")
+    p.add_argument("--magnets", type=int, default=100_000, help="sLLG magnets (a multiple of every device count)")
+    p.add_argument("--steps", type=int, default=2000, help="sLLG steps per timed run")
     a = p.parse_args(argv)
     graph = SHARED / "gset" / f"{a.graph}.txt"
     if not graph.is_file():
@@ -73,6 +96,15 @@ def main(argv=None) -> int:
         base = base or r["ups"]
         print(f"| {n} | {r['platform']} | {r['ups']:.3g} | {r['ups'] / 1e9:.3f} | {r['ups'] / base:.2f} | "
               f"{r['compile_s']:.2f} |", flush=True)
+    print(f"\n# sLLG: {a.magnets} in-plane low-barrier magnets, {a.steps} Heun steps, float32, FAST key, "
+          "magnet axis sharded")
+    print("| devices | platform | magnet-steps/s | vs 1 device |")
+    print("|---:|---|---:|---:|")
+    base = None
+    for n in a.devices:
+        r = measure(n, None, a.magnets, a.steps, a.repeats, a.platform, child=SLLG_CHILD)
+        base = base or r["msps"]
+        print(f"| {n} | {r['platform']} | {r['msps']:.3g} | {r['msps'] / base:.2f} |", flush=True)
     return 0
 
 
