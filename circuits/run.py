@@ -204,6 +204,20 @@ def _key(seed_or_key):
     return seed_or_key, None
 
 
+def stop_reason(best_energy, done: int, elapsed: float, *, target_energy=None, time_limit=None,
+                interrupt=None) -> str | None:
+    """Why a chunked run stops before its next chunk: "target", "time_limit", "interrupt", or None.
+
+    Checked between chunks by every driver. The time limit acts only after a first chunk, so a run
+    always makes progress; with several processes, process 0 decides on time and interrupt for all.
+    """
+    if target_energy is not None and float(jnp.min(best_energy)) <= target_energy:
+        return "target"
+    reason = (("time_limit" if time_limit is not None and done > 0 and elapsed >= time_limit else None)
+              or ("interrupt" if interrupt is not None and interrupt() else None))
+    return distributed.agree(reason, ("time_limit", "interrupt"))
+
+
 def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_replicas: int = 16,
            classes=None, update: Callable = pbit.behavioural, spins=None, chunk: int | None = None,
            time_limit: float | None = None, target_energy: float | None = None,
@@ -288,13 +302,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
 
     try:
         while done < total:
-            if target_energy is not None and float(jnp.min(state.best_energy)) <= target_energy:
-                stopped = "target"
-                break
-            reason = (("time_limit" if time_limit is not None and done > 0
-                       and time.perf_counter() - t_start >= time_limit else None)
-                      or ("interrupt" if interrupt is not None and interrupt() else None))
-            reason = distributed.agree(reason, ("time_limit", "interrupt"))  # process 0 decides for all
+            reason = stop_reason(state.best_energy, done, time.perf_counter() - t_start, target_energy=target_energy,
+                                 time_limit=time_limit, interrupt=interrupt)
             if reason:
                 stopped = reason
                 break

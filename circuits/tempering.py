@@ -273,13 +273,8 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
 
     try:
         while done < n_sweeps:
-            if target_energy is not None and float(jnp.min(state.best_energy)) <= target_energy:
-                stopped = "target"
-                break
-            reason = (("time_limit" if time_limit is not None and done > 0
-                       and time.perf_counter() - t_start >= time_limit else None)
-                      or ("interrupt" if interrupt is not None and interrupt() else None))
-            reason = distributed.agree(reason, ("time_limit", "interrupt"))  # process 0 decides for all
+            reason = run.stop_reason(state.best_energy, done, time.perf_counter() - t_start,
+                                     target_energy=target_energy, time_limit=time_limit, interrupt=interrupt)
             if reason:
                 stopped = reason
                 break
