@@ -25,7 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", metavar="FILE",
                         help="G-set/rudy graph file (default: built-in 800-node random graph, seed 0)")
     parser.add_argument("--sweeps", type=int, default=1000, help="sweeps per replica (default 1000)")
-    parser.add_argument("--replicas", type=int, default=64, help="independent replicas (default 64)")
+    parser.add_argument("--replicas", type=int, default=None,
+                        help="independent replicas (default 64; 4 with --device sllg)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="stop after this wall time (checked between chunks)")
     parser.add_argument("--target", type=float, default=None, metavar="CUT", help="stop once a cut >= CUT is found")
@@ -33,6 +34,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", choices=("anneal", "tempering"), default="anneal",
                         help="simulated annealing (default) or parallel tempering")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    parser.add_argument("--device", choices=("behavioural", "sllg"), default="behavioural",
+                        help="behavioural p-bits (default) or a device-level network of sLLG magnets driven by "
+                             "synapse currents (circuits.device_network)")
+    parser.add_argument("--torque", choices=("self", "heavy_metal"), default="self",
+                        help="with --device sllg: dissipation self-torque (default) or heavy-metal baseline")
+    parser.add_argument("--sim-time", type=float, default=100.0, metavar="NS",
+                        help="with --device sllg: simulated anneal time [ns] (default 100)")
     parser.add_argument("--plot", metavar="FILE", default=None, help="save the best-cut trace to FILE (png/pdf)")
     parser.add_argument("--checkpoint", metavar="FILE", default=None,
                         help="save the run state to FILE (.npz) after each chunk and on Ctrl-C")
@@ -55,6 +63,8 @@ def run(args) -> int:
     from circuits import run as driver
     from circuits import tempering
 
+    if args.replicas is None:
+        args.replicas = 4 if args.device == "sllg" else 64
     if args.sweeps < 1:
         raise ValueError(f"--sweeps must be a positive integer, got {args.sweeps}")
     if args.replicas < 1:
@@ -69,6 +79,8 @@ def run(args) -> int:
     target_e = None if args.target is None else maxcut.energy_from_cut(graph, args.target)
     leader = jax.process_index() == 0  # with --distributed only process 0 reports
     progress = sys.stderr.isatty() and not args.json and leader
+    if args.device == "sllg":
+        return _run_sllg(args, graph, model, best_known)
     if args.method == "anneal":
         b0, b1 = anneal.default_beta_range(model)
         betas = anneal.geometric(b0, b1, args.sweeps)
@@ -114,3 +126,45 @@ def run(args) -> int:
         if args.plot:
             print(f"plot          {args.plot}")
     return 130 if res.stopped == "keyboard" else 0
+
+
+def _sllg_bar(done, total, state) -> None:
+    """Progress of the device-level anneal (synapse updates done / total) on stderr."""
+    print(f"\r  synapse updates {done}/{total} ({100 * done / total:.0f} %)", end="", file=sys.stderr, flush=True)
+
+
+def _run_sllg(args, graph, model, best_known) -> int:
+    """``--device sllg``: anneal the device-level network (beta_eff = I_unit / I0 ramped over --sim-time)."""
+    from circuits import anneal
+    from circuits import device_network as dn
+    from pbits import prng
+
+    if not args.sim_time > 0:
+        raise ValueError(f"--sim-time must be a positive number of nanoseconds, got {args.sim_time}")
+    b0, b1 = anneal.default_beta_range(model)
+    r = dn.solve_maxcut(prng.key(args.seed), graph, scheme=args.torque, n_replicas=args.replicas,
+                        duration=args.sim_time * 1e-9, beta=(b0, b1), target_cut=args.target,
+                        stop_at_target=args.target is not None,
+                        progress=_sllg_bar if sys.stderr.isatty() and not args.json else None)
+    if sys.stderr.isatty() and not args.json:
+        print(file=sys.stderr)
+    hit = None if np.isnan(r.time_to_target) else r.time_to_target
+    out = {"instance": graph.name, "n": graph.n, "m": int(len(graph.edges)), "method": f"sllg-{args.torque}",
+           "best_cut": r.cut, "best_known": best_known, "ratio": None if best_known is None else r.cut / best_known,
+           "sim_time_s": r.sim_time, "energy_J": r.energy, "energy_magnets_J": r.energy_magnets,
+           "time_s": r.wall_time, "time_to_target_s": hit, "flips_per_ns": r.flips_per_ns,
+           "replicas": args.replicas, "seed": args.seed}
+    if args.json:
+        print(json.dumps(out))
+        return 0
+    print(f"instance      {graph.name}  (n = {graph.n}, m = {len(graph.edges)})")
+    print(f"device        sLLG magnets, {args.torque} torque, {args.replicas} replicas, seed {args.seed}")
+    print(f"best cut      {r.cut:g}")
+    if best_known is not None:
+        print(f"best known    {best_known}  (ratio {r.cut / best_known:.5f})")
+    reached = "" if hit is None else f"  (target reached at {hit * 1e9:.4g} ns)"
+    print(f"simulated     {r.sim_time * 1e9:.4g} ns{reached}")
+    print(f"energy        {r.energy:.4g} J  (magnets {r.energy_magnets:.4g} J, "
+          f"synapses {r.energy - r.energy_magnets:.4g} J)")
+    print(f"wall time     {r.wall_time:.2f} s")
+    return 0
