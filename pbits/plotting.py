@@ -20,6 +20,26 @@ def _axes(ax):
     return plt.subplots(figsize=(5, 3.6))
 
 
+def _finish(fig, path):
+    """Tighten the layout, save to ``path`` if given, return the figure."""
+    fig.tight_layout()
+    if path:
+        fig.savefig(path, dpi=120)
+    return fig
+
+
+def _vs_dissipation(a, e_self, e_baseline, baseline, ax, path, scale, ylabel):
+    """Energy [J, shown times ``scale``] vs the AFMI spin-loss fraction, with the heavy-metal level."""
+    fig, ax = _axes(ax)
+    ax.semilogy(a, np.asarray(e_self, dtype=float) * scale, "o-", label="self-torque (FM/AFMI)")
+    if e_baseline is not None:
+        ax.axhline(e_baseline * scale, color="k", ls="--", label=f"heavy metal: {baseline}")
+    ax.set_xlabel("spin-loss fraction into the AFMI, a_AFMI")
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    return _finish(fig, path)
+
+
 def _interactive() -> bool:
     try:
         from IPython import get_ipython
@@ -46,10 +66,7 @@ def switching_curves(curves: dict, *, ax=None, path: str | None = None):
     ax.set_ylabel("switching probability")
     ax.set_ylim(-0.03, 1.03)
     ax.legend()
-    fig.tight_layout()
-    if path:
-        fig.savefig(path, dpi=120)
-    return fig
+    return _finish(fig, path)
 
 
 def trajectory(t: np.ndarray, m: np.ndarray, *, ax=None, path: str | None = None, labels=("m_x", "m_y", "m_z")):
@@ -66,10 +83,7 @@ def trajectory(t: np.ndarray, m: np.ndarray, *, ax=None, path: str | None = None
     ax.set_xlabel("t [ns]")
     ax.set_ylabel("m")
     ax.legend(loc="upper right")
-    fig.tight_layout()
-    if path:
-        fig.savefig(path, dpi=120)
-    return fig
+    return _finish(fig, path)
 
 
 def energy_vs_dissipation(a: np.ndarray, e_self: np.ndarray, e_baseline: float | None = None, *,
@@ -81,17 +95,7 @@ def energy_vs_dissipation(a: np.ndarray, e_self: np.ndarray, e_baseline: float |
         >>> fig.axes[0].get_yscale()
         'log'
     """
-    fig, ax = _axes(ax)
-    ax.semilogy(a, np.asarray(e_self) * 1e15, "o-", label="self-torque (FM/AFMI)")
-    if e_baseline is not None:
-        ax.axhline(e_baseline * 1e15, color="k", ls="--", label=f"heavy metal: {baseline}")
-    ax.set_xlabel("spin-loss fraction into the AFMI, a_AFMI")
-    ax.set_ylabel("energy per pulse at I_c0 [fJ]")
-    ax.legend()
-    fig.tight_layout()
-    if path:
-        fig.savefig(path, dpi=120)
-    return fig
+    return _vs_dissipation(a, e_self, e_baseline, baseline, ax, path, 1e15, "energy per pulse at I_c0 [fJ]")
 
 
 def transfer_curves(curves: dict, params: dict | None = None, *, normalize: bool = True, ax=None,
@@ -124,10 +128,7 @@ def transfer_curves(curves: dict, params: dict | None = None, *, normalize: bool
     ax.set_ylabel("<s> = <sgn(m.n)>")
     ax.set_ylim(-1.05, 1.05)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    if path:
-        fig.savefig(path, dpi=120)
-    return fig
+    return _finish(fig, path)
 
 
 def energy_per_bit(a: np.ndarray, e_self: np.ndarray, e_baseline: float | None = None, *, baseline: str = "baseline",
@@ -139,17 +140,8 @@ def energy_per_bit(a: np.ndarray, e_self: np.ndarray, e_baseline: float | None =
         >>> fig.axes[0].get_yscale()
         'log'
     """
-    fig, ax = _axes(ax)
-    ax.semilogy(a, np.asarray(e_self, dtype=float) * 1e18, "o-", label="self-torque (FM/AFMI)")
-    if e_baseline is not None:
-        ax.axhline(e_baseline * 1e18, color="k", ls="--", label=f"heavy metal: {baseline}")
-    ax.set_xlabel("spin-loss fraction into the AFMI, a_AFMI")
-    ax.set_ylabel("energy per random bit, P x tau_c [aJ]")
-    ax.legend()
-    fig.tight_layout()
-    if path:
-        fig.savefig(path, dpi=120)
-    return fig
+    return _vs_dissipation(a, e_self, e_baseline, baseline, ax, path, 1e18,
+                           "energy per random bit, P x tau_c [aJ]")
 
 
 def wafer(params, *, path: str | None = None):
@@ -172,7 +164,4 @@ def wafer(params, *, path: str | None = None):
         ax.hist(vals, bins=max(5, int(np.sqrt(np.size(vals)))))
         ax.set_xlabel(lab)
     axs[0].set_ylabel("devices")
-    fig.tight_layout()
-    if path:
-        fig.savefig(path, dpi=120)
-    return fig
+    return _finish(fig, path)
