@@ -11,7 +11,7 @@ from typing import NamedTuple
 import jax  # noqa: F401 (doctest)
 import numpy as np
 
-from pbits import calibrate, devices, energy, sllg, timestep, transfer
+from pbits import calibrate, devices, energy, pbit_theory, sllg, timestep
 
 SCHEMES = ("self", "heavy_metal")
 
@@ -46,7 +46,7 @@ def calibrated(key, scheme: str = "self", *, preset: str = "inplane_low_barrier"
     dev = devices.drives(stack)["self" if scheme == "self" else stack.baseline]
     if not oersted:
         dev = dev._replace(drive=dev.drive._replace(oe=np.zeros(3)))
-    i_est = abs(float(transfer.i0_theory(dev)))
+    i_est = abs(float(pbit_theory.i0_theory(dev)))
     dt = 4e-13
     for _ in range(8):
         try:

@@ -28,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
 
-from pbits import sllg, transfer
+from pbits import pbit_theory, sllg, transfer
 from pbits import magnet as _magnet
 
 
@@ -93,7 +93,7 @@ def _tau_fit(cur, tau_c, i0, offset):
 
 
 def default_currents(device: sllg.Device, *, span: float = 3.0, n_points: int = 9) -> np.ndarray:
-    """Currents [A] spanning about +-``span`` x I0: the theoretical I0 (:func:`pbits.transfer.i0_theory`) times
+    """Currents [A] spanning about +-``span`` x I0: the theoretical I0 (:func:`pbits.pbit_theory.i0_theory`) times
     1 + 1/(1 + Delta), symmetric, ``n_points`` points.
 
     Example:
@@ -104,7 +104,7 @@ def default_currents(device: sllg.Device, *, span: float = 3.0, n_points: int = 
     # the digital read-out's I0 exceeds the Ising-limit formula at low barrier (2x at Delta = 0: <sgn m_z> =
     # tanh(xi/2)); the factor 1 + 1/(1 + Delta) widens the default range accordingly
     delta = np.asarray(_magnet.derived(device.magnet).delta, dtype=float)
-    i0 = np.asarray(transfer.i0_theory(device), dtype=float) * (1 + 1 / (1 + np.minimum(delta, 1e6)))
+    i0 = np.asarray(pbit_theory.i0_theory(device), dtype=float) * (1 + 1 / (1 + np.minimum(delta, 1e6)))
     i0 = float(np.median(i0[np.isfinite(i0)])) if np.any(np.isfinite(i0)) else float("nan")
     if not np.isfinite(i0) or i0 <= 0:
         raise ValueError("calibrate: the drive has no damping-like torque along the easy axis (H_DL/I = 0), so "
@@ -117,7 +117,7 @@ def pilot_i0(key, device: sllg.Device, *, n_magnets: int = 16, duration: float |
     """A rough I0 [A] per device from a short sLLG run on a wide geometric current grid.
 
     Currents 0, +-u 2^k (k = -3..3) with u from :func:`default_currents`; a quarter of ``duration`` but at least
-    8 x :func:`pbits.transfer.tau_estimate` (default 25 x). The theoretical I0 of the in-plane formula
+    8 x :func:`pbits.pbit_theory.tau_estimate` (default 25 x). The theoretical I0 of the in-plane formula
     (PHYSICS.md §3.4) can be off by a factor of a few at Delta ~ 1 and large H_D/H_K; this fixes the range.
 
     Example:
@@ -129,7 +129,7 @@ def pilot_i0(key, device: sllg.Device, *, n_magnets: int = 16, duration: float |
     u = np.asarray([float(np.max(default_currents(device, span=1.0, n_points=2)))])[0]
     pos = u * 2.0 ** np.arange(-3, 4)
     cur = np.concatenate([-pos[::-1], [0.0], pos])
-    tau = float(np.min(transfer.tau_estimate(device.magnet)))
+    tau = float(np.min(pbit_theory.tau_estimate(device.magnet)))
     dur = 25 * tau if duration is None else max(duration / 4, 8 * tau)
     curve = transfer.measure(key, device, cur, n_magnets=n_magnets, duration=dur, burn_in=dur / 10, dt=dt,
                              record_dt=record_dt)

@@ -22,7 +22,7 @@ H_DL,0 = alpha (H_K + H_D/2)/Delta, PHYSICS.md §3.4). The self-torque presets c
 switching energies at the zero-temperature critical current, which depends on xi_DL alone (both are reported).
 
 Several drives are calibrated in *one* sLLG run: each drive's per-ampere coefficients are rescaled by its
-theoretical I0 (:func:`pbits.transfer.i0_theory`), so all devices share one dimensionless current axis.
+theoretical I0 (:func:`pbits.pbit_theory.i0_theory`), so all devices share one dimensionless current axis.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ import jax
 import numpy as np
 from jax.typing import ArrayLike
 
-from pbits import calibrate, devices, energy, sllg, torques, transfer
+from pbits import calibrate, devices, energy, pbit_theory, sllg, torques, transfer
 
 ATANH09 = math.atanh(0.9)  # I/I0 at <s> = 0.9 [-]
 
@@ -113,9 +113,9 @@ def calibrate_drives(key, devs: list[sllg.Device], *, span: float = 3.0, n_point
                      record_dt: float | None = None):
     """Calibrate several drives of the *same* magnet in one sLLG run (currents in units of each I0_theory).
 
-    Each drive is rescaled by a current unit u: first its :func:`pbits.transfer.i0_theory` times
+    Each drive is rescaled by a current unit u: first its :func:`pbits.pbit_theory.i0_theory` times
     1 + 1/(1 + Delta), then the I0 of a short pilot run on the grid 0, +-2^k u (k = -3..3; a quarter of the
-    duration but at least 8 x :func:`pbits.transfer.tau_estimate`; a quarter of the magnets). The batch then runs
+    duration but at least 8 x :func:`pbits.pbit_theory.tau_estimate`; a quarter of the magnets). The batch then runs
     over x = I/u in [-span, span] (``n_points``) and the fitted I0 and errors are scaled back by u.
 
     Returns:
@@ -137,7 +137,7 @@ def calibrate_drives(key, devs: list[sllg.Device], *, span: float = 3.0, n_point
     batch = _batch([_scaled(d, u) for d, u in zip(devs, units)])
     # pilot on a geometric grid 0, +-2^k (the in-plane theory can be off by a few), then +-span fitted I0
     pos = 2.0 ** np.arange(-3, 4)
-    tau = float(np.min(transfer.tau_estimate(devs[0].magnet)))
+    tau = float(np.min(pbit_theory.tau_estimate(devs[0].magnet)))
     dur = 25 * tau if duration is None else max(duration / 4, 8 * tau)
     pilot = transfer.measure(k_p, batch, np.concatenate([-pos[::-1], [0.0], pos]), n_magnets=max(8, n_magnets // 4),
                              duration=dur, burn_in=dur / 10, dt=dt, record_dt=record_dt)

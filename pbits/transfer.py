@@ -8,7 +8,8 @@ transfer curve is <s>(I). The behavioural p-bit (PHYSICS.md §3.4, §4; Camsari 
 
 is fitted to it (gain 1/I0, offset, residual). The analog projection <m.n> is kept too, for the exact oracles:
 PMA with collinear torque <m_z> = F(xi, Delta), xi = mu0 M_s V (H + H_DL/alpha)/(k_B T) (PHYSICS.md §3.4), and
-the in-plane sigmoid <m_y>/<|m_y|> = tanh(Delta h/h_c), h_c = alpha(1 + H_D/2H_K) (PHYSICS.md §3.4, O17).
+the in-plane sigmoid <m_y>/<|m_y|> = tanh(Delta h/h_c), h_c = alpha(1 + H_D/2H_K) (PHYSICS.md §3.4, O17); these
+theory values (I0, H_DL,0, the exact sign mean) are :mod:`pbits.pbit_theory`, re-exported here.
 Device: the FM/AFM-insulator self-torque stack of Choi et al., Nature Communications 2025,
 doi:10.1038/s41467-025-61073-w, compared with a heavy-metal SOT p-bit (PHYSICS.md §1.6).
 
@@ -24,9 +25,10 @@ import jax
 import numpy as np
 from jax.typing import ArrayLike
 
-from pbits import analytic, observables, sllg
-from pbits import constants as C
-from pbits import magnet as _magnet
+from pbits import magnet as _magnet  # noqa: F401 (doctest)
+from pbits import observables, pbit_theory, sllg
+from pbits.pbit_theory import (h0_theory, i0_spin_pma, i0_theory, mtj_conductance,  # noqa: F401 (re-exported)
+                               sign_mean_exact, tau_estimate)
 
 
 class TransferCurve(NamedTuple):
@@ -55,137 +57,6 @@ class Fit(NamedTuple):
     i0_err: np.ndarray  # standard error of I0 [A]
     offset_err: np.ndarray  # standard error of the offset [-]
     chi2: np.ndarray  # chi^2 per degree of freedom [-]
-
-
-# ---------------------------------------------------------------------------------------------
-# theory
-
-
-def tau_estimate(mag: _magnet.Magnet) -> np.ndarray:
-    """Rough fluctuation time [s] used for default run lengths (not an oracle).
-
-    Axially symmetric magnets: tau_N tau_int(Delta)/tau_N (PHYSICS.md §3.2). With a hard axis H_D (in-plane
-    disks) also the dephasing time [gamma0 sqrt(H_D k_B T/(mu0 M_s V))]^-1 e^Delta (PHYSICS.md §3.5; Kaiser
-    et al., PRApplied 12, 054056 (2019)); the smaller one is returned. Device of Choi et al. 2025,
-    doi:10.1038/s41467-025-61073-w.
-
-    Example:
-        >>> t = tau_estimate(_magnet.preset("pma_low_barrier"))
-        >>> round(float(t) * 1e6, 2)  # us
-        0.45
-    """
-    d = _magnet.derived(mag)
-    delta = np.atleast_1d(np.asarray(d.delta, dtype=float))
-    t_axial = np.atleast_1d(d.tau_n) * np.array([analytic.tau_int(float(min(x, 30.0)), n=20001) for x in delta])
-    kt = C.KB * np.asarray(mag.temperature, dtype=float)
-    with np.errstate(divide="ignore"):
-        mv = C.MU0 * np.asarray(mag.ms) * np.asarray(mag.volume)
-        t_deph = 1.0 / (C.GAMMA0 * np.sqrt(np.asarray(d.h_d) * kt / mv))
-    out = np.minimum(t_axial, 4 * np.atleast_1d(t_deph) * np.exp(np.minimum(delta, 30.0)))
-    return out.reshape(np.shape(d.delta))
-
-
-def h0_theory(mag: _magnet.Magnet) -> np.ndarray:
-    """Damping-like field scale H_DL,0 [A/m] of <m> = tanh(H_DL/H_DL,0) for sigma || easy axis.
-
-    Axially symmetric (PMA) magnet, collinear torque, Ising limit: H_DL enters as an axial field H_DL/alpha,
-    so H_DL,0 = alpha k_B T/(mu0 M_s V); in spin-current units I0 = 2 e alpha k_B T/hbar (PHYSICS.md §3.4, O3,
-    O16). In-plane magnet with hard axis H_D: H_DL,0 = alpha (H_K + H_D/2)/Delta, i.e. tanh(Delta h/h_c) with
-    h_c = alpha(1 + H_D/2H_K) (PHYSICS.md §3.4, O17; Camsari et al., PRX 7, 031014 (2017)). Device of
-    Choi et al. 2025, doi:10.1038/s41467-025-61073-w.
-
-    Example:
-        >>> mag = _magnet.make(ms=1e6, thickness=1e-9, volume=_magnet.volume_for_delta(4, ms=1e6, hk_eff=1e5),
-        ...                    alpha=0.1, hk=1e5, easy_axis=(0, 1, 0), demag=(0, 0, 1))
-        >>> round(float(h0_theory(mag)))  # alpha (H_K + H_D/2)/Delta = 0.1 * 6e5 / 4
-        15000
-    """
-    d = _magnet.derived(mag)
-    alpha = np.asarray(mag.alpha, dtype=float)
-    kt = C.KB * np.asarray(mag.temperature, dtype=float)
-    pma = alpha * kt / (C.MU0 * np.asarray(mag.ms) * np.asarray(mag.volume))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inplane = alpha * (d.hk_eff + d.h_d / 2) / d.delta
-    return np.where(np.asarray(d.h_d) > 0, inplane, pma)
-
-
-def i0_theory(device: sllg.Device) -> np.ndarray:
-    """I0 [A] of <m> = tanh(I/I0) from :func:`h0_theory`, the drive's H_DL per ampere and its Oersted field.
-
-    1/I0 = |(H_DL/I)(sigma.n)/H_DL,0 + mu0 M_s V [(H_FL/I) sigma.n + (H_Oe/I).n]/(k_B T)| (PHYSICS.md §3.4; the
-    field-like and Oersted fields along the easy axis act as a Zeeman bias, §3.1; Ising limit). For a PMA magnet
-    with a collinear spin current I_s this is
-    I0 = 2 e alpha k_B T/hbar (0.126 uA at alpha = 0.01, 300 K). Choi et al. 2025, doi:10.1038/s41467-025-61073-w.
-
-    Example:
-        >>> mag = _magnet.uniaxial(10.0, 0.01)
-        >>> per_amp = C.HBAR / (2 * C.E_CHARGE * C.MU0 * float(mag.ms) * float(mag.volume))  # spin current
-        >>> dev = sllg.Device(mag, sllg.Drive(per_amp, 0.0, (0.0, 0.0, 1.0), (0.0, 0.0, 0.0)))
-        >>> round(float(i0_theory(dev)) * 1e6, 3)  # uA
-        0.126
-    """
-    mag, drv = device.magnet, device.drive
-    n = np.asarray(mag.easy_axis, dtype=float)
-    sig_n = np.sum(np.asarray(drv.sigma, dtype=float).reshape(3, -1) * n.reshape(3, -1), axis=0).reshape(
-        np.broadcast_shapes(np.shape(drv.sigma)[1:], n.shape[1:]))
-    oe_n = np.sum(np.asarray(drv.oe, dtype=float).reshape(3, -1) * n.reshape(3, -1), axis=0).reshape(
-        np.broadcast_shapes(np.shape(drv.oe)[1:], n.shape[1:]))
-    kt = C.KB * np.asarray(mag.temperature, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # the Oersted field along n is a Zeeman bias, xi = mu0 M_s V H/(k_B T) per ampere (PHYSICS.md §3.1)
-        zeeman = C.MU0 * np.asarray(mag.ms) * np.asarray(mag.volume) / kt  # xi per (A/m) of field along n
-        g = (np.asarray(drv.dl, dtype=float) * sig_n / h0_theory(mag)
-             + zeeman * (np.asarray(drv.fl, dtype=float) * sig_n + oe_n))
-        return 1.0 / np.abs(g)
-
-
-def i0_spin_pma(alpha: ArrayLike, temperature: ArrayLike) -> np.ndarray:
-    """I0 = 2 e alpha k_B T / hbar [A] in spin-current units (PMA, collinear torque; PHYSICS.md §3.4, O16).
-
-    Linear in alpha and T. Choi et al. 2025, doi:10.1038/s41467-025-61073-w.
-
-    Example:
-        >>> round(float(i0_spin_pma(0.01, 300.0)) * 1e6, 4)
-        0.1259
-    """
-    a, t = np.asarray(alpha, dtype=float), np.asarray(temperature, dtype=float)
-    if np.any(~np.isfinite(a)) or np.any(a < 0) or np.any(~np.isfinite(t)) or np.any(t < 0):
-        raise ValueError(f"transfer.i0_spin_pma: alpha and temperature must be finite and >= 0, got {alpha!r}, "
-                         f"{temperature!r}")
-    return 2 * C.E_CHARGE * a * C.KB * t / C.HBAR
-
-
-def sign_mean_exact(xi: float, delta: float, *, n: int = 40001) -> float:
-    """<sgn(m_z)> = P(m_z > 0) - P(m_z < 0) for p(x) ~ exp(Delta x^2 + xi x) on [-1, 1] (PHYSICS.md §3.1, O16).
-
-    Equals tanh(xi/2) at Delta = 0 and tends to tanh(xi) for Delta >> 1.
-
-    Example:
-        >>> round(sign_mean_exact(1.0, 0.0), 5) == round(math.tanh(0.5), 5)
-        True
-    """
-    x = np.linspace(-1.0, 1.0, n)
-    lp = delta * x * x + xi * x
-    w = np.exp(lp - lp.max())
-    return float(np.trapezoid(np.sign(x) * w, x) / np.trapezoid(w, x))
-
-
-def mtj_conductance(x: ArrayLike, *, r_p: float, tmr: float) -> np.ndarray:
-    """MTJ read-out conductance [S] for the projection x = m.p on the reference layer p (PHYSICS.md §4).
-
-    G = (G_P + G_AP)/2 + (G_P - G_AP) x/2, G_P = 1/R_P, G_AP = 1/(R_P (1 + TMR)) [M]. Linear in x, so the mean
-    read-out conductance of a p-bit follows the analog transfer curve <m.n> (``TransferCurve.mean_m``) when p = n.
-    Read-out of the Choi et al. 2025 device through an MTJ whose MgO barrier is the cap
-    (doi:10.1038/s41467-025-61073-w).
-
-    Example:
-        >>> [round(float(g) * 1e3, 4) for g in mtj_conductance([1.0, -1.0], r_p=5e3, tmr=1.0)]
-        [0.2, 0.1]
-    """
-    if not (np.isfinite(r_p) and r_p > 0 and np.isfinite(tmr) and tmr >= 0):
-        raise ValueError(f"transfer.mtj_conductance: need r_p > 0 Ohm and tmr >= 0, got r_p={r_p!r}, tmr={tmr!r}")
-    g_p, g_ap = 1.0 / r_p, 1.0 / (r_p * (1 + tmr))
-    return 0.5 * (g_p + g_ap) + 0.5 * (g_p - g_ap) * np.asarray(x, dtype=float)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -281,8 +152,8 @@ def measure(key, device: sllg.Device, currents: ArrayLike, *, n_magnets: int = 1
         device: magnet + drive (sigma along the easy axis for a bias); leaves scalar, or (P,) / (3, P) for P devices.
         currents: bias currents [A], shape (K,).
         n_magnets: copies per current and device.
-        duration: recorded time [s]; default 100 x :func:`tau_estimate`.
-        burn_in: discarded time [s]; default 5 x :func:`tau_estimate`.
+        duration: recorded time [s]; default 100 x :func:`pbits.pbit_theory.tau_estimate`.
+        burn_in: discarded time [s]; default 5 x :func:`pbits.pbit_theory.tau_estimate`.
         dt: time step [s]; default :func:`pbits.observables.suggest_dt` with angle 0.05 rad.
         record_dt: time between records [s]; default tau_estimate/20 (rounded to whole steps).
         dwell_threshold: hysteresis thresholds +-this on m.n for the dwell times.
@@ -304,7 +175,7 @@ def measure(key, device: sllg.Device, currents: ArrayLike, *, n_magnets: int = 1
     p = n_devices(device)
     k = cur.size
     mag = device.magnet
-    tau = float(np.min(tau_estimate(mag)))
+    tau = float(np.min(pbit_theory.tau_estimate(mag)))
     duration = 100 * tau if duration is None else float(duration)
     burn_in = 5 * tau if burn_in is None else float(burn_in)
     for name, v in (("duration", duration), ("burn_in", burn_in)):

@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from pbits import cli_device, devices, magnet, observables, sllg, torques
+from pbits import cli_device, devices, llg, magnet, observables, pbit_theory, sllg, torques, transfer
 
 
 def test_bad_magnet_inputs_name_the_parameter():
@@ -93,6 +93,18 @@ def test_results_do_not_depend_on_chunking_and_heun_step_matches_simulate():
     mapped = jax.vmap(one, in_axes=(1, 1, magnet.Magnet(None, 0, None, 0, 0, None, None, None), 0), out_axes=1)(
         xi, np.asarray(sllg.initial(3)), mag._replace(alpha=np.full(3, 0.5)), cur.astype(np.float32))
     np.testing.assert_allclose(batched, mapped, atol=1e-6)
+
+
+def test_engine_and_transfer_namespaces_keep_their_names():
+    # the one-step physics lives in pbits.llg and the transfer-curve theory in pbits.pbit_theory; the old
+    # namespaces re-export the very same objects, so sllg.X and transfer.X call sites keep working
+    for name in llg.__all__:
+        assert getattr(sllg, name) is getattr(llg, name), name
+    for name in sllg.__all__:
+        assert getattr(sllg, name) is not None, name
+    for name in pbit_theory.__all__:
+        assert getattr(transfer, name) is getattr(pbit_theory, name), name
+    assert sllg.Drive is torques.Drive and sllg.Events()._fields == ("axis", "lo", "hi")
 
 
 def test_per_magnet_waveform_and_events():
