@@ -33,6 +33,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); runs are reproducible")
     parser.add_argument("--method", choices=("anneal", "tempering"), default="anneal",
                         help="simulated annealing (default) or parallel tempering")
+    parser.add_argument("--rule", choices=("pbit", "metropolis"), default="pbit",
+                        help="update rule: behavioural p-bit (heat bath, default) or Metropolis")
+    parser.add_argument("--beta", type=float, nargs=2, default=None, metavar=("BETA0", "BETA1"),
+                        help="geometric schedule from BETA0 (hot) to BETA1 (cold), in 1/|J| units (default: "
+                             "anneal.default_beta_range); with --method tempering the ladder's ends")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parser.add_argument("--device", choices=("behavioural", "sllg"), default="behavioural",
                         help="behavioural p-bits (default) or a device-level network of sLLG magnets driven by "
@@ -71,6 +76,12 @@ def run(args) -> int:
         raise ValueError(f"--replicas must be a positive integer, got {args.replicas}")
     if args.time_limit is not None and args.time_limit <= 0:
         raise ValueError(f"--time-limit must be positive seconds, got {args.time_limit}")
+    beta = getattr(args, "beta", None)
+    if beta is not None and not (0 <= beta[0] < beta[1] and np.isfinite(beta[1])):
+        raise ValueError(f"--beta must be two numbers 0 <= BETA0 < BETA1 (hot to cold), got {beta[0]:g} {beta[1]:g}")
+    from circuits import pbit
+
+    rule = {"pbit": pbit.behavioural, "metropolis": pbit.metropolis}[getattr(args, "rule", "pbit")]
     mesh = "auto" if (getattr(args, "shard", False) or getattr(args, "distributed", False)) else None
     graph = gset.read(args.file) if args.file else gset.random_graph(800, 0.06, seed=0)
     model = maxcut.to_ising(graph)
@@ -82,19 +93,20 @@ def run(args) -> int:
     if args.device == "sllg":
         return _run_sllg(args, graph, model, best_known)
     if args.method == "anneal":
-        b0, b1 = anneal.default_beta_range(model)
+        b0, b1 = anneal.default_beta_range(model) if beta is None else beta
         betas = anneal.geometric(b0, b1, args.sweeps)
         res = driver.anneal(args.seed, model, betas, n_replicas=args.replicas, time_limit=args.time_limit,
                             target_energy=target_e, progress=progress, checkpoint=args.checkpoint,
-                            resume=args.resume, mesh=mesh)
-        schedule = {"kind": "geometric", "beta0": b0, "beta1": b1, "n_sweeps": args.sweeps}
+                            resume=args.resume, mesh=mesh, update=rule)
+        schedule = {"kind": "geometric", "beta0": b0, "beta1": b1, "n_sweeps": args.sweeps, "rule": args.rule}
     else:
         rungs = min(16, args.replicas)
         chains = max(1, args.replicas // rungs)
-        res, info = tempering.anneal(args.seed, model, n_sweeps=args.sweeps, n_rungs=rungs, n_chains=chains,
-                                     time_limit=args.time_limit, target_energy=target_e, progress=progress,
+        ladder = None if beta is None else np.geomspace(max(beta[0], 1e-3 * beta[1]), beta[1], rungs)
+        res, info = tempering.anneal(args.seed, model, ladder, n_sweeps=args.sweeps, n_rungs=rungs, n_chains=chains,
+                                     update=rule, time_limit=args.time_limit, target_energy=target_e, progress=progress,
                                      checkpoint=args.checkpoint, resume=args.resume, mesh=mesh)
-        schedule = {"kind": "tempering", "ladder": [float(b) for b in info["ladder"]],
+        schedule = {"kind": "tempering", "rule": args.rule, "ladder": [float(b) for b in info["ladder"]],
                     "swap_acceptance": [float(a) for a in info["acceptance"]]}
     cut = float(maxcut.cut_value(graph, res.best_spins))
     out = {

@@ -171,3 +171,20 @@ def test_cli_checkpoint_resume_and_errors(capsys, tmp_path):
         _cli([str(tmp_path / "missing.txt")])
     with pytest.raises(ValueError, match="--sweeps"):
         _cli(["--sweeps", "0"])
+
+
+def test_cli_rule_and_beta(capsys, tmp_path):
+    """--rule and --beta reach the driver and the JSON record; a reversed schedule is refused."""
+    g = tmp_path / "ring.txt"
+    g.write_text("6 6\n1 2 1\n2 3 1\n3 4 1\n4 5 1\n5 6 1\n6 1 1\n")
+    assert _cli([str(g), "--json", "--sweeps", "60", "--replicas", "4", "--rule", "metropolis",
+                 "--beta", "0.2", "3"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["best_cut"] == 6  # the even ring is bipartite: every edge is cut
+    assert out["schedule"] == {"kind": "geometric", "beta0": 0.2, "beta1": 3.0, "n_sweeps": 60, "rule": "metropolis"}
+    assert _cli([str(g), "--json", "--sweeps", "40", "--replicas", "4", "--method", "tempering",
+                 "--beta", "0.2", "3"]) == 0
+    ladder = json.loads(capsys.readouterr().out)["schedule"]["ladder"]
+    assert ladder[0] >= 0.2 - 1e-9 and ladder[-1] <= 3.0 + 1e-9
+    with pytest.raises(ValueError, match="--beta"):
+        _cli([str(g), "--beta", "3", "0.2"])
