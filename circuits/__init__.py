@@ -20,6 +20,7 @@ from circuits import (  # noqa: E402,F401
     pbit,
     prng,
     problems,
+    product_factor,
     run,
     tempering,
 )

@@ -14,7 +14,7 @@ import sys
 # sub-command -> (module, one-line help)
 COMMANDS = {
     "maxcut": ("circuits.cli_maxcut", "solve a Max-Cut problem with a p-bit annealer"),
-    "factor": ("circuits.cli_factor", "factor an integer with an invertible p-bit multiplier"),
+    "factor": ("circuits.cli_factor", "factor an integer with p-bits (factor-bit network or reversed multiplier)"),
     "device": ("pbits.cli_device", "derived parameters and switching of a nanomagnet device"),
 }
 

@@ -1,22 +1,34 @@
-"""Integer factoring by running an invertible multiplier backwards.
+"""Integer factoring with p-bits: two networks, one driver.
 
-The product bits of :func:`circuits.logic.multiplier` are pinned to the bits of N and the network of
-p-bits is annealed; its ground states are exactly the non-trivial factorisations ``N = p q``
-(Camsari et al., PRX 7, 031014 (2017); Borders et al., "Integer factorization using stochastic
-magnetic tunnel junctions", Nature 573, 390 (2019); Aadit et al., Nature Electronics 5, 460 (2022)).
+* ``method="product"`` (default): p-bits hold only the bits of the two factors and sample
+  ``E = (N - p q)^2``, a network with up to 4-body interactions (Borders et al., "Integer factorization
+  using stochastic magnetic tunnel junctions", Nature 573, 390 (2019); Peng et al., PRL 101, 220405
+  (2008)); every width of the smaller factor runs in one network (:mod:`circuits.product_factor`).
+  N < 2^24.
+* ``method="multiplier"``: the product bits of the invertible array multiplier of
+  :func:`circuits.logic.multiplier` are pinned to the bits of N and the network of p-bits is annealed; its
+  ground states are exactly the non-trivial factorisations ``N = p q`` (Camsari et al., PRX 7, 031014
+  (2017); Aadit et al., Nature Electronics 5, 460 (2022)). N < 2^30.
+
+Both stop at the first replica that holds a factorisation; found factors are confirmed with Python
+integers. BENCHMARKS.md compares the two.
 """
 from __future__ import annotations
 
 import math
+import sys
 import time
 from typing import NamedTuple, Optional
 
 import jax
 import numpy as np
 
-from circuits import anneal, ising, logic, run
+from circuits import anneal, ising, logic, prng, product_factor, run
 
-MAX_BITS = 30  # the product must fit comfortably in int64 arithmetic and in a few hundred p-bits
+MAX_BITS = 30  # multiplier: the product must fit comfortably in int64 arithmetic and in a few hundred p-bits
+METHODS = ("product", "multiplier")
+# per method: n_replicas, n_sweeps per annealing run, max_restarts (chosen by measurement, see BENCHMARKS.md)
+DEFAULTS = {"product": (512, 50, 1000), "multiplier": (256, 500, 100)}
 
 
 class FactorResult(NamedTuple):
@@ -26,12 +38,15 @@ class FactorResult(NamedTuple):
         N: the integer.
         factors: ``(p, q)`` with ``p <= q`` and ``p q = N``, or None if no run reached a ground state.
         found: True when ``factors`` is set.
-        sweeps: sweeps done over all restarts (each sweep updates every p-bit of every replica once).
+        sweeps: sweeps done over all restarts (each sweep updates every p-bit of every replica once; the
+            product method stops right after the sweep that found the factors, the multiplier at the end
+            of a chunk of 50 sweeps).
         restarts: annealing runs started.
         n_replicas: replicas per run.
-        n_pbits: p-bits in the largest network tried.
-        wall_time: seconds.
+        n_pbits: p-bits in the largest network tried (multiplier); free p-bits per replica (product).
+        wall_time: seconds (including compilation on a first call).
         seed: the seed, when given as an integer.
+        method: "product" or "multiplier".
     """
 
     N: int
@@ -43,10 +58,27 @@ class FactorResult(NamedTuple):
     n_pbits: int
     wall_time: float
     seed: Optional[int]
+    method: str = "product"
 
 
-def check_n(N) -> int:
-    """Validate the integer to factor: an int in ``[4, 2^MAX_BITS)``; raise ValueError otherwise."""
+def check_method(method) -> str:
+    """Validate ``method``: one of :data:`METHODS`."""
+    if method not in METHODS:
+        raise ValueError(f"factor: method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+    return method
+
+
+def check_n(N, method: str = "product") -> int:
+    """Validate the integer to factor for ``method``; raise ValueError otherwise.
+
+    N must be an int (or a decimal string) with ``4 <= N < 2^MAX_BITS`` (multiplier) or
+    ``N < 2^product_factor.MAX_BITS`` (product).
+
+    Example:
+        >>> check_n("1003")
+        1003
+    """
+    check_method(method)
     if isinstance(N, bool) or not isinstance(N, (int, np.integer, str, float)):
         raise ValueError(f"factor: N must be an integer, got {N!r}")
     try:
@@ -62,27 +94,34 @@ def check_n(N) -> int:
     if value.bit_length() > MAX_BITS:
         raise ValueError(f"factor: N = {value} has {value.bit_length()} bits; at most {MAX_BITS} bits are "
                          "supported (the network grows as bits^2)")
+    if method == "product":
+        product_factor.check_n(value)
     return value
 
 
-def factor(key, N, *, n_replicas: int = 256, n_sweeps: int = 500, beta: tuple = (0.1, 1.5),
-           max_restarts: int = 100, time_limit: float | None = None, progress: bool = False) -> FactorResult:
-    """Factor N by annealing the reversed multiplier until a replica reaches a ground state.
+def factor(key, N, *, method: str = "product", n_replicas: int | None = None, n_sweeps: int | None = None,
+           beta: tuple | None = None, max_restarts: int | None = None, time_limit: float | None = None,
+           progress: bool = False) -> FactorResult:
+    """Factor N by annealing p-bit networks until a replica holds a factorisation.
 
-    Each restart anneals ``n_replicas`` replicas with a geometric beta schedule over ``n_sweeps``
-    chromatic Gibbs sweeps and stops as soon as one replica's energy reaches the ground-state energy
-    (all pins and gates satisfied), which implies ``a b = N``. Even N are handled by the same network.
-    A prime N has no ground state: every restart runs to the end and ``found`` is False.
+    Each restart anneals ``n_replicas`` replicas with a geometric beta schedule over ``n_sweeps`` sweeps
+    and stops as soon as one replica holds ``p q = N`` (product: checked after every sweep;
+    multiplier: its energy reaches the ground-state energy, checked every 50 sweeps). Even N are
+    handled by the same networks. A prime N has no factorisation: every restart runs to the end and
+    ``found`` is False.
 
     Args:
         key: PRNG key or integer seed.
-        N: integer to factor, 4 <= N < 2^30.
-        n_replicas: replicas per annealing run.
-        n_sweeps: sweeps per annealing run.
-        beta: ``(beta0, beta1)`` of the geometric schedule, in units where invalid gate rows cost >= 4.
-        max_restarts: annealing runs at most.
-        time_limit: wall seconds over all restarts (checked between chunks).
-        progress: progress bar on stderr.
+        N: integer to factor, 4 <= N < 2^24 (product) or < 2^30 (multiplier).
+        method: "product" (factor bits, E = (N - p q)^2; fast) or "multiplier" (reversed multiplier).
+        n_replicas: replicas per annealing run (default 512 product, 256 multiplier). Product: replicas are
+            dealt round-robin over the widths of the smaller factor.
+        n_sweeps: sweeps per annealing run (default 50 product, 500 multiplier).
+        beta: ``(beta0, beta1)`` of the geometric schedule. Product: in units of E, default
+            ``(1/N^2, 1)``; multiplier: units where invalid gate rows cost >= 4, default (0.1, 1.5).
+        max_restarts: annealing runs at most (default 1000 product, 100 multiplier).
+        time_limit: wall seconds over all restarts (checked between runs / chunks).
+        progress: progress line on stderr.
 
     Returns:
         A :class:`FactorResult`.
@@ -90,13 +129,60 @@ def factor(key, N, *, n_replicas: int = 256, n_sweeps: int = 500, beta: tuple = 
     Example:
         >>> factor(0, 143).factors
         (11, 13)
+        >>> factor(0, 143, method="multiplier").factors
+        (11, 13)
     """
-    N = check_n(N)
-    if n_replicas < 1 or n_sweeps < 1 or max_restarts < 1:
-        raise ValueError("factor: n_replicas, n_sweeps and max_restarts must be >= 1")
+    N = check_n(N, check_method(method))
+    d_rep, d_sw, d_rs = DEFAULTS[method]
+    n_replicas = d_rep if n_replicas is None else n_replicas
+    n_sweeps = d_sw if n_sweeps is None else n_sweeps
+    max_restarts = d_rs if max_restarts is None else max_restarts
+    for name, v in (("n_replicas", n_replicas), ("n_sweeps", n_sweeps), ("max_restarts", max_restarts)):
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
+            raise ValueError(f"factor: {name} must be a positive integer, got {v!r}")
+    if beta is not None and (np.shape(beta) != (2,) or not np.all(np.asarray(beta, float) > 0)):
+        raise ValueError(f"factor: beta must be (beta0, beta1) with both > 0, got {beta!r}")
     t0 = time.perf_counter()
     seed = int(key) if isinstance(key, (int, np.integer)) else None
+    if method == "product":
+        key = prng.key(seed) if seed is not None else key
+        return _product(key, N, int(n_replicas), int(n_sweeps), beta, int(max_restarts), time_limit, progress,
+                        t0, seed)
     key = jax.random.key(seed) if seed is not None else key
+    return _multiplier(key, N, int(n_replicas), int(n_sweeps), beta or (0.1, 1.5), int(max_restarts), time_limit,
+                       progress, t0, seed)
+
+
+def _product(key, N, n_replicas, n_sweeps, beta, max_restarts, time_limit, progress, t0, seed) -> FactorResult:
+    """Restarts of :func:`circuits.product_factor.anneal` on one network holding every width."""
+    net = product_factor.network(N, n_replicas)
+    betas = product_factor.default_betas(N, n_sweeps, beta)
+    n_free = int((~np.asarray(net.pinned[:, 0])).sum())
+    sweeps, factors, restarts, shown = 0, None, 0, 0.0
+    while factors is None and restarts < max_restarts:
+        elapsed = time.perf_counter() - t0
+        if time_limit is not None and restarts > 0 and elapsed >= time_limit:
+            break
+        if progress and elapsed - shown > 0.2:
+            shown = elapsed
+            sys.stderr.write(f"\r{N}: run {restarts}/{max_restarts}, {sweeps} sweeps x {n_replicas} replicas, "
+                             f"{elapsed:.1f} s")
+        out = product_factor.anneal(jax.random.fold_in(key, restarts), net, betas)
+        restarts += 1
+        hit = int(out.hit_sweep)
+        sweeps += hit + 1 if hit >= 0 else n_sweeps
+        p, q = int(out.hit_p), int(out.hit_q)
+        if hit >= 0 and p * q == N and p > 1 and q > 1:  # confirmed in Python integers
+            factors = (min(p, q), max(p, q))
+    if progress and shown:
+        sys.stderr.write("\n")
+    return FactorResult(N, factors, factors is not None, sweeps, restarts, n_replicas, n_free,
+                        time.perf_counter() - t0, seed, "product")
+
+
+def _multiplier(key, N, n_replicas, n_sweeps, beta, max_restarts, time_limit, progress, t0,
+                seed) -> FactorResult:
+    """Restarts of :func:`circuits.run.anneal` on the reversed multiplier, cycling through the widths."""
     betas = anneal.geometric(beta[0], beta[1], n_sweeps)
     nets = []
     for n_a in range(2, (N.bit_length() + 1) // 2 + 1):
@@ -118,7 +204,7 @@ def factor(key, N, *, n_replicas: int = 256, n_sweeps: int = 500, beta: tuple = 
         if p * q == N and p > 1 and q > 1:
             factors = (min(p, q), max(p, q))
     return FactorResult(N, factors, factors is not None, sweeps, restarts, int(n_replicas),
-                        max(ising.n_spins(m[0]) for m in nets), time.perf_counter() - t0, seed)
+                        max(ising.n_spins(m[0]) for m in nets), time.perf_counter() - t0, seed, "multiplier")
 
 
 def is_prime(n: int) -> bool:
