@@ -286,20 +286,47 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     cls = distributed.put(jnp.asarray(coloring.padded(classes, n)), mesh)
     state = shard_state(state, mesh)
     bar = _Progress(total, progress)
-    stopped = "done"
 
-    def chunk_args(start, m):
+    def chunk_args(state, start, m):
         bs = jnp.asarray(np.resize(np.asarray(betas)[start:start + m], c))  # padded; sweeps >= t_end skipped
         return (key, model_d, cls, state, distributed.put(bs, mesh), jnp.int32(start), jnp.int32(start + m), rule,
                 half)
 
-    compile_time += compile_chunk(_chunk, *chunk_args(done, min(c, max(1, total - done))))
+    compile_time += compile_chunk(_chunk, *chunk_args(state, done, min(c, max(1, total - done))))
 
-    def snapshot():
+    def snapshot(state, done):
         return dict(**_state_arrays(state), **_common_arrays(key, seed, done, trace_best, trace_mean, trace_time,
                                                               trace_sweep, elapsed0 + time.perf_counter() - t_start),
                     schedule=np.asarray(betas))
 
+    def advance(state, done, m):
+        return _chunk(*chunk_args(state, done, m))
+
+    state, done, stopped = chunk_loop(advance, snapshot, state, done, total, c,
+                                      (trace_best, trace_mean, trace_time, trace_sweep), t_start=t_start,
+                                      elapsed0=elapsed0, target_energy=target_energy, time_limit=time_limit,
+                                      interrupt=interrupt, bar=bar, checkpoint=checkpoint)
+    wall = time.perf_counter() - t_start
+    return _result(model, state, trace_best, trace_mean, trace_time, trace_sweep, done, R, n,
+                   elapsed0 + wall, np.asarray(betas)[:done], seed, stopped, "anneal",
+                   compile_time, wall - compile_time, done - done0)
+
+
+def chunk_loop(advance, snapshot, state, done: int, total: int, chunk: int, traces, *, t_start: float,
+               elapsed0: float, target_energy, time_limit, interrupt, bar, checkpoint):
+    """The chunked driver loop shared by :func:`anneal` and :func:`circuits.tempering.anneal`.
+
+    Calls ``advance(state, done, m) -> (state, best (m+,), mean (m+,))`` for chunks of ``m <= chunk`` sweeps
+    until ``total`` sweeps are done or :func:`stop_reason` gives a reason; between chunks it appends to
+    ``traces = (best, mean, time, sweep)`` (lists), draws ``bar`` and writes ``snapshot(state, done)`` to
+    ``checkpoint``. Ctrl-C keeps the last finished chunk and writes the checkpoint.
+
+    Returns:
+        ``(state, done, stopped)`` with ``stopped`` one of "done", "target", "time_limit", "interrupt",
+        "keyboard".
+    """
+    trace_best, trace_mean, trace_time, trace_sweep = traces
+    stopped = "done"
     try:
         while done < total:
             reason = stop_reason(state.best_energy, done, time.perf_counter() - t_start, target_energy=target_energy,
@@ -307,8 +334,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
             if reason:
                 stopped = reason
                 break
-            m = min(c, total - done)
-            new, tb, tm = _chunk(*chunk_args(done, m))
+            m = min(chunk, total - done)
+            new, tb, tm = advance(state, done, m)
             tb, tm = np.asarray(tb)[:m], np.asarray(tm)[:m]  # waits for the chunk
             state, done = new, done + m
             trace_best.append(tb)
@@ -317,7 +344,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
             trace_sweep.append(done)
             bar(done, float(tb[-1]))
             if checkpoint is not None:
-                save_checkpoint(checkpoint, **snapshot())
+                save_checkpoint(checkpoint, **snapshot(state, done))
         else:
             if target_energy is not None and float(jnp.min(state.best_energy)) <= target_energy:
                 stopped = "target"
@@ -325,11 +352,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         stopped = "keyboard"
     bar.close()
     if checkpoint is not None:
-        save_checkpoint(checkpoint, **snapshot())
-    wall = time.perf_counter() - t_start
-    return _result(model, state, trace_best, trace_mean, trace_time, trace_sweep, done, R, n,
-                   elapsed0 + wall, np.asarray(betas)[:done], seed, stopped, "anneal",
-                   compile_time, wall - compile_time, done - done0)
+        save_checkpoint(checkpoint, **snapshot(state, done))
+    return state, done, stopped
 
 
 def shard_state(state, mesh):

@@ -233,7 +233,7 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     distributed.check_replicas(mesh, K * C, "tempering.anneal (n_rungs * n_chains)")
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
     plan = np.array([n_sweeps, adapt], float)
-    done, tbs, tms, tts, tss, stopped, elapsed0 = 0, [], [], [], [], "done", 0.0
+    done, tbs, tms, tts, tss, elapsed0 = 0, [], [], [], [], 0.0
     acc_rate = np.zeros(K - 1)
     if resume is not None:
         ck = run.load_checkpoint(resume)
@@ -260,50 +260,35 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     state = run.shard_state(state, mesh)
     bar = run._Progress(n_sweeps, progress)
 
-    def chunk_args(start, m):
+    def chunk_args(state, start, m):
         return (key, model_d, cls, state, distributed.put(jnp.asarray(b, jnp.float32), mesh), jnp.int32(start),
                 jnp.int32(start + m))
 
-    compile_time += run.compile_chunk(_sweeps_jit, *chunk_args(done, c), n=c, update=rule, half=half)
+    compile_time += run.compile_chunk(_sweeps_jit, *chunk_args(state, done, c), n=c, update=rule, half=half)
 
-    def snapshot():
+    def snapshot(state, done):
         return dict(**run._state_arrays(state), **run._common_arrays(key, seed, done, tbs, tms, tts, tss,
                                                                       elapsed0 + time.perf_counter() - t_start),
                     ladder=np.asarray(b), acceptance=np.asarray(acc_rate), initial_ladder=b_init, plan=plan)
 
-    try:
-        while done < n_sweeps:
-            reason = run.stop_reason(state.best_energy, done, time.perf_counter() - t_start,
-                                     target_energy=target_energy, time_limit=time_limit, interrupt=interrupt)
-            if reason:
-                stopped = reason
-                break
-            m = min(c, n_sweeps - done)
-            new, tb, tm = _sweeps_jit(*chunk_args(done, m), n=c, update=rule, half=half)
-            tb, tm = np.asarray(tb)[:m], np.asarray(tm)[:m]
-            new_done = done + m
-            rate = np.asarray(new.accepted) / np.maximum(np.asarray(new.attempted), 1)
-            new_b = b
-            if adapt and new_done <= adapt * n_sweeps:
-                new_b = adapt_ladder(b, new.accepted, new.attempted)
-                z = distributed.put(jnp.zeros(K - 1, jnp.float32), mesh)
-                new = new._replace(accepted=z, attempted=z)
-            state, done, b, acc_rate = new, new_done, new_b, rate
-            tbs.append(tb)
-            tms.append(tm)
-            tts.append(elapsed0 + time.perf_counter() - t_start)
-            tss.append(done)
-            bar(done, float(tb[-1]))
-            if checkpoint is not None:
-                run.save_checkpoint(checkpoint, **snapshot())
-        else:
-            if target_energy is not None and float(jnp.min(state.best_energy)) <= target_energy:
-                stopped = "target"
-    except KeyboardInterrupt:
-        stopped = "keyboard"
-    bar.close()
-    if checkpoint is not None:
-        run.save_checkpoint(checkpoint, **snapshot())
+    def advance(state, done, m):
+        """One chunk of sweeps and swaps, then (while adapting) a ladder update from its swap counts."""
+        nonlocal b, acc_rate
+        new, tb, tm = _sweeps_jit(*chunk_args(state, done, m), n=c, update=rule, half=half)
+        tb, tm = np.asarray(tb), np.asarray(tm)  # wait for the chunk before touching the ladder (Ctrl-C safe)
+        rate = np.asarray(new.accepted) / np.maximum(np.asarray(new.attempted), 1)
+        new_b = b
+        if adapt and done + m <= adapt * n_sweeps:
+            new_b = adapt_ladder(b, new.accepted, new.attempted)
+            z = distributed.put(jnp.zeros(K - 1, jnp.float32), mesh)
+            new = new._replace(accepted=z, attempted=z)
+        b, acc_rate = new_b, rate
+        return new, tb, tm
+
+    state, done, stopped = run.chunk_loop(advance, snapshot, state, done, n_sweeps, c, (tbs, tms, tts, tss),
+                                          t_start=t_start, elapsed0=elapsed0, target_energy=target_energy,
+                                          time_limit=time_limit, interrupt=interrupt, bar=bar,
+                                          checkpoint=checkpoint)
     wall = time.perf_counter() - t_start
     res = run._result(model, state, tbs, tms, tts, tss, done, K * C, n, elapsed0 + wall, np.asarray(b), seed,
                       stopped, "tempering", compile_time, wall - compile_time, done - done0)
