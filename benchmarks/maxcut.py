@@ -139,10 +139,10 @@ def main(argv=None) -> int:
         g = gset.read(SHARED / "gset" / f"{name}.txt")
         bk = gset.best_known(name, csv)
         target = int(np.ceil(frac * bk))
+        b0 = anneal.default_beta_range(maxcut.to_ising(g))[0] if beta0 is None else beta0
         for rule_name in a.rules:
             rule = {"pbit": pbit.behavioural, "metropolis": pbit.metropolis}[rule_name]
             t, best, runs = time_to_target(g, target, budget, sw, reps, rule, beta0)
-            b0 = anneal.default_beta_range(maxcut.to_ising(g))[0] if beta0 is None else beta0
             print(f"| {name} | {target} ({frac:.1%} of {bk}) | {budget} | {rule_name} | {sw} x {reps} | {b0:.3g} | "
                   f"{'yes' if t else 'NO'} | {t if t is None else round(t, 2)} | {best:g} ({best / bk:.4%}) | {runs} |",
                   flush=True)

@@ -64,7 +64,7 @@ def run(args) -> int:
         distributed.initialize()
     import jax
 
-    from circuits import anneal, gset, maxcut, plotting
+    from circuits import anneal, gset, maxcut, pbit, plotting
     from circuits import run as driver
     from circuits import tempering
 
@@ -79,8 +79,6 @@ def run(args) -> int:
     beta = getattr(args, "beta", None)
     if beta is not None and not (0 <= beta[0] < beta[1] and np.isfinite(beta[1])):
         raise ValueError(f"--beta must be two numbers 0 <= BETA0 < BETA1 (hot to cold), got {beta[0]:g} {beta[1]:g}")
-    from circuits import pbit
-
     rule = {"pbit": pbit.behavioural, "metropolis": pbit.metropolis}[getattr(args, "rule", "pbit")]
     mesh = "auto" if (getattr(args, "shard", False) or getattr(args, "distributed", False)) else None
     graph = gset.read(args.file) if args.file else gset.random_graph(800, 0.06, seed=0)

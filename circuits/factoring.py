@@ -185,7 +185,7 @@ def _multiplier(key, N, n_replicas, n_sweeps, beta, max_restarts, time_limit, pr
     """Restarts of :func:`circuits.run.anneal` on the reversed multiplier, cycling through the widths."""
     betas = anneal.geometric(beta[0], beta[1], n_sweeps)
     nets = []
-    for n_a in range(2, (N.bit_length() + 1) // 2 + 1):
+    for n_a in product_factor.widths(N):
         circuit, a, b, clamp = logic.factor_circuit(N, n_a)
         model, e_valid = logic.to_ising(circuit, clamp, layout="sparse")
         nets.append((model, e_valid, logic.index(circuit, a), logic.index(circuit, b)))
