@@ -53,5 +53,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def entry() -> int:
+    """The ``pbits`` console script: one XLA CPU device per core for ``maxcut``, then :func:`main`."""
+    if len(sys.argv) > 1 and sys.argv[1] == "maxcut":
+        from circuits import distributed
+
+        distributed.use_cpu_cores()
+    return main()
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

@@ -58,9 +58,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args) -> int:
-    if getattr(args, "distributed", False):
-        from circuits import distributed
+    from circuits import distributed
 
+    if getattr(args, "distributed", False):
         distributed.initialize()
     import jax
 
@@ -80,7 +80,8 @@ def run(args) -> int:
     if beta is not None and not (0 <= beta[0] < beta[1] and np.isfinite(beta[1])):
         raise ValueError(f"--beta must be two numbers 0 <= BETA0 < BETA1 (hot to cold), got {beta[0]:g} {beta[1]:g}")
     rule = {"pbit": pbit.behavioural, "metropolis": pbit.metropolis}[getattr(args, "rule", "pbit")]
-    mesh = "auto" if (getattr(args, "shard", False) or getattr(args, "distributed", False)) else None
+    shard = getattr(args, "shard", False) or getattr(args, "distributed", False)
+    mesh = "auto" if shard else distributed.local_mesh(args.replicas)  # all local cores when R splits evenly
     graph = gset.read(args.file) if args.file else gset.random_graph(800, 0.06, seed=0)
     model = maxcut.to_ising(graph)
     W = maxcut.total_weight(graph)
@@ -114,7 +115,7 @@ def run(args) -> int:
         "time_s": res.wall_time, "compile_s": res.compile_time, "run_s": res.run_time,
         "sweeps": res.sweeps, "replicas": res.n_replicas,
         "spin_updates_per_s": res.spin_updates_per_s, "schedule": schedule, "seed": res.seed,
-        "stopped": res.stopped, "checkpoint": args.checkpoint,
+        "stopped": res.stopped, "checkpoint": args.checkpoint, "packed": res.packed,
         "devices": 1 if mesh is None else len(jax.devices()), "processes": jax.process_count(),
     }
     if not leader:

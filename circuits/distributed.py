@@ -110,6 +110,35 @@ def resolve_args(coordinator_address=None, num_processes=None, process_id=None, 
     return out
 
 
+def use_cpu_cores(environ=None) -> bool:
+    """Give XLA one CPU device per core (set ``XLA_FLAGS`` before JAX starts its backend); True if set.
+
+    XLA:CPU runs a small sweep mostly on one core; ``--xla_force_host_platform_device_count`` (one
+    device per core) with ``--xla_cpu_multi_thread_eigen=false`` (no intra-op threads competing with
+    them) lets ``mesh="auto"`` run one block of replicas per core: on 2 cores G22 x 64 replicas anneals
+    about 1.6x faster (BENCHMARKS.md). The results are bit for bit those of one device. The ``pbits``
+    command and the benchmarks call this first; in a notebook, call it before the first JAX computation.
+    Leaves ``XLA_FLAGS`` alone if it already sets a device count, and does nothing on one core.
+    This is a command-line-facing helper: library functions never read the environment.
+    """
+    env = os.environ if environ is None else environ
+    cores = os.cpu_count() or 1
+    flags = env.get("XLA_FLAGS", "")
+    if cores < 2 or "xla_force_host_platform_device_count" in flags:
+        return False
+    extra = f"--xla_force_host_platform_device_count={cores}"
+    if "xla_cpu_multi_thread_eigen" not in flags:
+        extra += " --xla_cpu_multi_thread_eigen=false"
+    env["XLA_FLAGS"] = f"{flags} {extra}".strip()
+    return True
+
+
+def local_mesh(n_replicas: int):
+    """``"auto"`` if the replicas split evenly over several local devices, else None (one device)."""
+    d = len(jax.devices())
+    return "auto" if d > 1 and n_replicas % d == 0 else None
+
+
 def make_mesh(mesh) -> Mesh | None:
     """``None`` -> None (no sharding); ``"auto"`` -> a 1-D mesh ``("replicas",)`` over all ``jax.devices()``;
     a ``Mesh`` is returned as it is.

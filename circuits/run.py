@@ -29,6 +29,7 @@ from jax import Array, lax
 
 from circuits import anneal as schedules
 from circuits import coloring, distributed, gibbs, ising, pbit, prng
+from circuits import packed as packing
 
 
 class State(NamedTuple):
@@ -70,6 +71,7 @@ class Result(NamedTuple):
         compile_time: seconds spent tracing and compiling the chunk function in this call (0 when it was
             already compiled for these shapes).
         run_time: ``wall_time - compile_time`` of this call: set-up, sweeps and transfers.
+        packed: True when the sweeps ran on byte-packed replicas (:mod:`circuits.packed`).
     """
 
     best_energy: float
@@ -90,6 +92,7 @@ class Result(NamedTuple):
     method: str
     compile_time: float = 0.0
     run_time: float = 0.0
+    packed: bool = False
 
 
 def init_state(key, model: ising.IsingModel, n_replicas: int, spins=None) -> State:
@@ -120,24 +123,39 @@ def energy_np(model: ising.IsingModel, st) -> np.ndarray:
 
 
 @jax.jit
-def _chunk(key, model, classes, state, betas, t0, t_end, update, half=None):
+def _chunk(key, model, classes, state, betas, t0, t_end, update, half=None, tables=None):
     """Advance sweeps t0..t_end-1 (at most ``len(betas)``): a ``fori_loop`` with a traced trip count, so
     a shorter last chunk reuses the same compiled function. Returns (state, best (c,), mean (c,)); trace
-    entries past ``t_end - t0`` are 0."""
+    entries past ``t_end - t0`` are 0. With ``tables`` (:class:`circuits.packed.Packed`) the sweeps run
+    on byte-packed spins (current and best states packed inside the chunk)."""
     c = betas.shape[0]
+    pack = (lambda st: st) if tables is None else packing.pack
 
     def body(i, carry):
         s, tb, tm = carry
-        st = gibbs.sweep_t(jax.random.fold_in(key, t0 + i), model, classes, s.spins, betas[i], update)[0]
-        e = gibbs.energy_t(model, st, half)  # exact; cheaper than tracking block energy changes (see energy_t)
+        k = jax.random.fold_in(key, t0 + i)
+        if tables is None:
+            st = gibbs.sweep_t(k, model, classes, s.spins, betas[i], update)[0]
+            e = gibbs.energy_t(model, st, half)  # exact; cheaper than tracking block energy changes (energy_t)
+        else:
+            st = packing.sweep(k, tables, s.spins, betas[i], update)
+            e = packing.energy(tables, st)
         better = e < s.best_energy
-        s = State(st, e, jnp.where(better[None, :], st, s.best_spins), jnp.where(better, e, s.best_energy))
+        if tables is None:
+            best = jnp.where(better[None, :], st, s.best_spins)
+        else:
+            mask = packing.replica_mask(better)[None, :]
+            best = (st & mask) | (s.best_spins & ~mask)
+        s = State(st, e, best, jnp.where(better, e, s.best_energy))
         return s, tb.at[i].set(s.best_energy), tm.at[i].set(e)
 
     # per-replica traces, reduced over replicas once per chunk: no cross-device reduction per sweep
     z = jnp.zeros((c,) + state.energy.shape, jnp.float32)
-    state, tb, tm = lax.fori_loop(0, jnp.minimum(t_end - t0, c), body, (state, z, z))
-    return state, jnp.min(tb, 1), jnp.mean(tm, 1)
+    s = state._replace(spins=pack(state.spins), best_spins=pack(state.best_spins))
+    s, tb, tm = lax.fori_loop(0, jnp.minimum(t_end - t0, c), body, (s, z, z))
+    if tables is not None:
+        s = s._replace(spins=packing.unpack(s.spins), best_spins=packing.unpack(s.best_spins))
+    return s, jnp.min(tb, 1), jnp.mean(tm, 1)
 
 
 def compile_chunk(fn, *args, **static) -> float:
@@ -151,7 +169,7 @@ def compile_chunk(fn, *args, **static) -> float:
     return time.perf_counter() - t
 
 
-def chunk_size(model: ising.IsingModel, n_replicas: int, n_sweeps: int, work: float = 1e9) -> int:
+def chunk_size(model: ising.IsingModel, n_replicas: int, n_sweeps: int, work: float = 4e9) -> int:
     """Sweeps per chunk: about ``work`` neighbour visits per chunk (a fraction of a second), power of 2."""
     d = ising.n_spins(model) if ising.is_dense(model) else int(model.nbr.shape[1])
     c = max(1, int(work / max(1, ising.n_spins(model) * d * n_replicas)))
@@ -222,7 +240,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
            classes=None, update: Callable = pbit.behavioural, spins=None, chunk: int | None = None,
            time_limit: float | None = None, target_energy: float | None = None,
            interrupt: Callable[[], bool] | None = None, progress: bool = False,
-           checkpoint: str | Path | None = None, resume: str | Path | None = None, mesh=None) -> Result:
+           checkpoint: str | Path | None = None, resume: str | Path | None = None, mesh=None,
+           packed: bool | None = None) -> Result:
     """Simulated annealing of R replicas with chromatic Gibbs sweeps of p-bits.
 
     Args:
@@ -245,6 +264,10 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         mesh: None (one device), "auto" (all ``jax.devices()``) or a ``jax.sharding.Mesh``: replicas are
             sharded over its devices (see :mod:`circuits.distributed`); the result is the same bit for bit.
             R must be a multiple of the device count.
+        packed: sweep on byte-packed replicas (:mod:`circuits.packed`: couplings in {-1, 0, +1}, R a
+            multiple of 4; about 1.5x faster). None (default) uses it whenever it applies,
+            False never, True requires it. The two layouts draw different random numbers, so a seed
+            gives a different (equally exact) run in each; ``Result.packed`` says which ran.
 
     Returns:
         A :class:`Result`.
@@ -281,6 +304,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     done0 = done
     c = chunk or chunk_size(model, R, total)
     rule = pbit.as_rule(update)
+    use_packed = packed_layout(model, R, packed, "run.anneal")
+    tables = distributed.put_tree(packing.build(model, classes), mesh) if use_packed else None
     model_d = distributed.put_tree(model, mesh)
     half = distributed.put_tree(gibbs.half_edges(model), mesh)
     cls = distributed.put(jnp.asarray(coloring.padded(classes, n)), mesh)
@@ -290,7 +315,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     def chunk_args(state, start, m):
         bs = jnp.asarray(np.resize(np.asarray(betas)[start:start + m], c))  # padded; sweeps >= t_end skipped
         return (key, model_d, cls, state, distributed.put(bs, mesh), jnp.int32(start), jnp.int32(start + m), rule,
-                half)
+                half, tables)
 
     compile_time += compile_chunk(_chunk, *chunk_args(state, done, min(c, max(1, total - done))))
 
@@ -309,7 +334,17 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     wall = time.perf_counter() - t_start
     return _result(model, state, trace_best, trace_mean, trace_time, trace_sweep, done, R, n,
                    elapsed0 + wall, np.asarray(betas)[:done], seed, stopped, "anneal",
-                   compile_time, wall - compile_time, done - done0)
+                   compile_time, wall - compile_time, done - done0)._replace(packed=use_packed)
+
+
+def packed_layout(model: ising.IsingModel, n_replicas: int, packed: bool | None, where: str) -> bool:
+    """Whether a run uses :mod:`circuits.packed` (see ``packed=`` of :func:`anneal`)."""
+    ok = packing.eligible(model, n_replicas)
+    if packed and not ok:
+        raise ValueError(f"{where}: packed=True needs sparse couplings in {{-1, 0, +1}} (at most 255 of each sign "
+                         f"per spin) and a replica count that is a multiple of 4, got R = {n_replicas}; "
+                         "use packed=None to choose automatically")
+    return ok if packed is None else bool(packed)
 
 
 def chunk_loop(advance, snapshot, state, done: int, total: int, chunk: int, traces, *, t_start: float,

@@ -29,7 +29,10 @@ SCRIPT = textwrap.dedent("""
     a = run.anneal(3, model, n_sweeps=40, n_replicas=8, chunk=16)
     b = run.anneal(3, model, n_sweeps=40, n_replicas=8, chunk=16, mesh="auto")
     out["anneal"] = [same(a.final_spins, b.final_spins), same(a.replica_best_energy, b.replica_best_energy),
-                     same(a.trace_best, b.trace_best), same(a.trace_mean, b.trace_mean)]
+                     same(a.trace_best, b.trace_best), same(a.trace_mean, b.trace_mean), a.packed, b.packed]
+    a8 = run.anneal(3, model, n_sweeps=40, n_replicas=8, chunk=16, packed=False)
+    b8 = run.anneal(3, model, n_sweeps=40, n_replicas=8, chunk=16, packed=False, mesh="auto")
+    out["anneal_int8"] = [same(a8.final_spins, b8.final_spins), same(a8.trace_best, b8.trace_best)]
 
     s0 = jnp.where(jax.random.bernoulli(jax.random.key(2), 0.5, (8, 120)), 1.0, -1.0)
     out["sample"] = []
@@ -87,7 +90,8 @@ def test_four_forced_devices(report):
 
 
 def test_sharded_anneal_is_bitwise_equal(report):
-    assert report["anneal"] == [True] * 4
+    assert report["anneal"] == [True] * 6  # the byte-packed sweep (chosen for this +/-1 graph, R = 8) ...
+    assert report["anneal_int8"] == [True, True]  # ... and the int8 one
     assert report["mesh2"]
 
 
