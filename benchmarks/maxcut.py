@@ -34,7 +34,7 @@ def ours(graph, sweeps, replicas, seed=1, **kw):
     b0, b1 = anneal.default_beta_range(model)
     betas = anneal.geometric(b0, b1, sweeps)
     kw.setdefault("mesh", distributed.local_mesh(replicas))  # one block of replicas per core
-    run.anneal(seed + 1000, model, betas, n_replicas=replicas, **{k: v for k, v in kw.items() if k in ("chunk", "mesh")})
+    run.anneal(seed + 1000, model, betas, n_replicas=replicas, **{k: kw[k] for k in ("chunk", "mesh") if k in kw})
     t = time.perf_counter()
     res = run.anneal(seed, model, betas, n_replicas=replicas, **kw)
     wall = time.perf_counter() - t

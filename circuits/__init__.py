@@ -6,6 +6,7 @@ __version__ = "0.1.0"
 
 from circuits import (  # noqa: E402,F401
     anneal,
+    checkpoint,
     coloring,
     device_network,
     distributed,
@@ -17,6 +18,7 @@ from circuits import (  # noqa: E402,F401
     learning,
     logic,
     maxcut,
+    packed,
     pbit,
     prng,
     problems,

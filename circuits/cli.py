@@ -54,8 +54,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def entry() -> int:
-    """The ``pbits`` console script: one XLA CPU device per core for ``maxcut``, then :func:`main`."""
-    if len(sys.argv) > 1 and sys.argv[1] == "maxcut":
+    """The ``pbits`` console script: one XLA CPU device per core for ``maxcut`` (not with ``--distributed``,
+    where each process keeps its one device and the replicas split over the processes), then :func:`main`."""
+    if len(sys.argv) > 1 and sys.argv[1] == "maxcut" and "--distributed" not in sys.argv:
         from circuits import distributed
 
         distributed.use_cpu_cores()

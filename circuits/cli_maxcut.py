@@ -1,8 +1,10 @@
 """``pbits maxcut [FILE]``: Max-Cut with a p-bit annealer (a thin face over the public API).
 
-Without FILE it solves a built-in 800-node random graph with G-set density (seed 0). If the
-best-known table (``$PBITS_SHARED/gset/best_known.csv``, default ``<repo>/../shared``) knows the
-graph, the best-known cut and the ratio are printed.
+Without FILE it solves a built-in 800-node random graph with G-set density (seed 0). The ``pbits``
+command gives XLA one CPU device per core (:func:`circuits.distributed.use_cpu_cores`) and the replicas
+are split over them when their number divides evenly (same result bit for bit). If the best-known
+table (``$PBITS_SHARED/gset/best_known.csv``, default ``<repo>/../shared``) knows the graph, the
+best-known cut and the ratio are printed.
 """
 from __future__ import annotations
 
@@ -51,7 +53,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="save the run state to FILE (.npz) after each chunk and on Ctrl-C")
     parser.add_argument("--resume", metavar="FILE", default=None, help="continue a run from a checkpoint FILE")
     parser.add_argument("--shard", action="store_true",
-                        help="shard the replicas over all jax.devices() (--replicas must be a multiple of their count)")
+                        help="shard the replicas over all jax.devices() (--replicas must be a multiple of their count); "
+                             "without it they are split over the local CPU cores whenever --replicas divides evenly")
     parser.add_argument("--distributed", action="store_true",
                         help="join a multi-host job first (jax.distributed; PBITS_COORDINATOR, PBITS_NUM_PROCESSES, "
                              "PBITS_PROCESS_ID or the cluster's own variables), then shard over all hosts' devices")
@@ -81,7 +84,10 @@ def run(args) -> int:
         raise ValueError(f"--beta must be two numbers 0 <= BETA0 < BETA1 (hot to cold), got {beta[0]:g} {beta[1]:g}")
     rule = {"pbit": pbit.behavioural, "metropolis": pbit.metropolis}[getattr(args, "rule", "pbit")]
     shard = getattr(args, "shard", False) or getattr(args, "distributed", False)
-    mesh = "auto" if shard else distributed.local_mesh(args.replicas)  # all local cores when R splits evenly
+    rungs = min(16, args.replicas)  # tempering: rungs x chains replicas
+    chains = max(1, args.replicas // rungs)
+    used = args.replicas if args.method == "anneal" else rungs * chains
+    mesh = "auto" if shard else distributed.local_mesh(used)  # all local cores when the replicas split evenly
     graph = gset.read(args.file) if args.file else gset.random_graph(800, 0.06, seed=0)
     model = maxcut.to_ising(graph)
     W = maxcut.total_weight(graph)
@@ -99,8 +105,6 @@ def run(args) -> int:
                             resume=args.resume, mesh=mesh, update=rule)
         schedule = {"kind": "geometric", "beta0": b0, "beta1": b1, "n_sweeps": args.sweeps, "rule": args.rule}
     else:
-        rungs = min(16, args.replicas)
-        chains = max(1, args.replicas // rungs)
         ladder = None if beta is None else np.geomspace(max(beta[0], 1e-3 * beta[1]), beta[1], rungs)
         res, info = tempering.anneal(args.seed, model, ladder, n_sweeps=args.sweeps, n_rungs=rungs, n_chains=chains,
                                      update=rule, time_limit=args.time_limit, target_energy=target_e, progress=progress,

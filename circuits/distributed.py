@@ -110,7 +110,15 @@ def resolve_args(coordinator_address=None, num_processes=None, process_id=None, 
     return out
 
 
-def use_cpu_cores(environ=None) -> bool:
+def usable_cores() -> int:
+    """CPU cores this process may run on (its affinity mask: taskset, cgroups, SLURM), not the host's count."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def use_cpu_cores(environ=None, cores: int | None = None) -> bool:
     """Give XLA one CPU device per core (set ``XLA_FLAGS`` before JAX starts its backend); True if set.
 
     XLA:CPU runs a small sweep mostly on one core; ``--xla_force_host_platform_device_count`` (one
@@ -120,9 +128,20 @@ def use_cpu_cores(environ=None) -> bool:
     command and the benchmarks call this first; in a notebook, call it before the first JAX computation.
     Leaves ``XLA_FLAGS`` alone if it already sets a device count, and does nothing on one core.
     This is a command-line-facing helper: library functions never read the environment.
+
+    Args:
+        environ: mapping to update instead of ``os.environ`` (tests).
+        cores: devices to create (default :func:`usable_cores`).
+
+    Example:
+        >>> env = {}
+        >>> use_cpu_cores(env, cores=2), env["XLA_FLAGS"]
+        (True, '--xla_force_host_platform_device_count=2 --xla_cpu_multi_thread_eigen=false')
+        >>> use_cpu_cores(env, cores=4)  # a device count is set already: left alone
+        False
     """
     env = os.environ if environ is None else environ
-    cores = os.cpu_count() or 1
+    cores = usable_cores() if cores is None else int(cores)
     flags = env.get("XLA_FLAGS", "")
     if cores < 2 or "xla_force_host_platform_device_count" in flags:
         return False

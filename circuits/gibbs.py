@@ -99,12 +99,16 @@ def half_edges(model: ising.IsingModel):
     j = nbr[i, k]
     keep = i < j
     i, j, wij = i[keep], j[keep], w[i, k][keep]
-    load = np.zeros(n, np.int64)
+    load = [0] * n
     owner = np.empty(len(i), np.int64)
-    for e in np.argsort(-(np.bincount(i, minlength=n) + np.bincount(j, minlength=n))[i], kind="stable"):
-        a, b = i[e], j[e]
-        owner[e] = a if load[a] <= load[b] else b
-        load[owner[e]] += 1
+    order = np.argsort(-(np.bincount(i, minlength=n) + np.bincount(j, minlength=n))[i], kind="stable")
+    picked = []
+    for a, b in zip(i[order].tolist(), j[order].tolist()):  # Python ints: ~5x faster than numpy scalars
+        o = a if load[a] <= load[b] else b
+        load[o] += 1
+        picked.append(o)
+    owner[order] = picked
+    load = np.asarray(load, np.int64)
     other = np.where(owner == i, j, i)
     d = max(int(load.max(initial=0)), 1)
     order = np.argsort(owner, kind="stable")

@@ -8,11 +8,13 @@ couplings ``J_ij`` in {-1, 0, +1}. Then the local field of spin i in replica r i
 where ``d+/-_i`` count the couplings of i with ``J_ij = +1 / -1`` and ``c+/-_i`` count those neighbours
 with ``s_j = +1``. With ``s_j = +1`` stored as bit 0 of byte ``r % 4`` of word ``r // 4``, one uint32
 addition per neighbour counts four replicas at once (no carry leaves a byte while ``d+/-_i <= 255``),
-and a gathered neighbour row is R/4 words. The p-bit rule is then applied to the four byte planes of a
-colour class separately, with the usual signature ``update(key, field, beta[, spins])`` (field of shape
-(k, R/4) per plane), so every rule of :mod:`circuits.pbit`, including per-p-bit device parameters,
-works unchanged. It is the same chromatic Gibbs sweep as :func:`circuits.gibbs.sweep_t`, drawing its
-random numbers in a different order (so the two layouts give different, equally exact, samples).
+and a gathered neighbour row is R/4 words. This is multi-spin coding (Jacobs & Rebbi, J. Comput. Phys.
+41, 203 (1981)) with a byte per replica, so that sums of many neighbours need no bit-sliced adders.
+The p-bit rule is then applied to the four byte planes of a colour class separately, with the usual
+signature ``update(key, field, beta[, spins])`` (field of shape (k, R/4) per plane), so every rule of
+:mod:`circuits.pbit`, including per-p-bit device parameters, works unchanged. It is the same chromatic
+Gibbs sweep as :func:`circuits.gibbs.sweep_t`, drawing its random numbers in a different order (so the
+two layouts give different, equally exact, samples).
 
 Replicas 4w..4w+3 share word w, so a contiguous block of replicas is a contiguous block of words and
 the words can be sharded over devices like the int8 layout (:mod:`circuits.distributed`). Measured on
@@ -46,7 +48,7 @@ class Packed(NamedTuple):
         half_pos, half_neg: (n, d) int32 each coupling once (+1 resp. -1; padding = own index), for
             :func:`energy`.
         h: (n,) float32 fields, or None when all are 0 (Max-Cut).
-        offset: float32 ``sum_i h_i - sum_(i<j) J_ij``: the energy of all spins at -1 minus the field term.
+        offset: float32 ``sum_i h_i - sum_(i<j) J_ij``: the energy of the state with all spins at -1.
     """
 
     idx: Array
@@ -59,16 +61,26 @@ class Packed(NamedTuple):
     offset: Array
 
 
-def eligible(model: ising.IsingModel, n_replicas: int) -> bool:
-    """True when the packed sweep applies: sparse layout, couplings in {-1, 0, +1}, at most 255 couplings
-    of each sign per spin, and ``R`` a multiple of 4. (It does not depend on the devices, so a sharded
-    run takes the same path as, and equals, the one-device run.)"""
-    if ising.is_dense(model) or n_replicas % 4:
-        return False
+def unsupported(model: ising.IsingModel, n_replicas: int) -> str | None:
+    """Why the packed sweep does not apply (a short reason), or None when it does: it needs the sparse
+    layout, couplings in {-1, 0, +1}, at most 255 couplings of each sign per spin and ``R`` a multiple of 4.
+    (It does not depend on the devices, so a sharded run takes the same path as the one-device run.)"""
+    if ising.is_dense(model):
+        return "the model has the dense layout (use ising.to_sparse)"
     w = np.asarray(model.w)
     if not np.all((w == 0) | (w == 1) | (w == -1)):
-        return False
-    return int(max((w > 0).sum(1).max(initial=0), (w < 0).sum(1).max(initial=0))) <= 255
+        return "its couplings are not all in {-1, 0, +1}"
+    most = int(max((w > 0).sum(1).max(initial=0), (w < 0).sum(1).max(initial=0)))
+    if most > 255:
+        return f"a spin has {most} couplings of one sign (at most 255 fit a byte)"
+    if n_replicas % 4:
+        return f"the replica count R = {n_replicas} is not a multiple of 4"
+    return None
+
+
+def eligible(model: ising.IsingModel, n_replicas: int) -> bool:
+    """True when the packed sweep applies (see :func:`unsupported`)."""
+    return unsupported(model, n_replicas) is None
 
 
 def _table(nbr, mask, n):
@@ -79,17 +91,19 @@ def _table(nbr, mask, n):
     return np.concatenate([t, np.full((1, d), n, np.int32)])
 
 
-def build(model: ising.IsingModel, classes) -> Packed:
-    """The tables of :class:`Packed` for an eligible model (see :func:`eligible`) and its colour classes."""
+def build(model: ising.IsingModel, classes, half=None) -> Packed:
+    """The tables of :class:`Packed` for an eligible model (see :func:`eligible`) and its colour classes;
+    ``half`` is :func:`circuits.gibbs.half_edges` of the model if the caller has it already."""
     n = ising.n_spins(model)
-    if not eligible(model, 4):
-        raise ValueError("packed.build: the model needs the sparse layout with couplings in {-1, 0, +1} and at "
-                         "most 255 couplings of each sign per spin; use circuits.gibbs for other models")
+    why = unsupported(model, 4)
+    if why:
+        raise ValueError(f"packed.build: {why}; the packed sweep needs the sparse layout with couplings in "
+                         "{-1, 0, +1}; use circuits.gibbs for other models")
     nbr, w = np.asarray(model.nbr), np.asarray(model.w)
     cl = coloring.padded(classes, n)
     bias = np.asarray(model.h, np.float64) - (w > 0).sum(1) + (w < 0).sum(1)
     bias = np.concatenate([bias, [0.0]]).astype(np.float32)
-    hn, hw = (np.asarray(a) for a in gibbs.half_edges(model))  # each coupling once, balanced over spins
+    hn, hw = (np.asarray(a) for a in (gibbs.half_edges(model) if half is None else half))  # balanced
     own = np.arange(n, dtype=np.int32)[:, None]
     half_pos, half_neg = (np.where(t == n, own, t) for t in (_table(hn, hw > 0, n)[:n], _table(hn, hw < 0, n)[:n]))
     h = np.asarray(model.h, np.float64)

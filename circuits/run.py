@@ -5,10 +5,11 @@ checks a wall-clock ``time_limit``, a ``target_energy``, an ``interrupt`` callba
 progress bar and writes a checkpoint. The key of sweep t is ``fold_in(key, t)``, so the result does not
 depend on the chunk size or on stopping and resuming: a run is reproducible bit for bit from its key.
 
-After every sweep the energies of all replicas are computed afresh (:func:`circuits.gibbs.energy_t`,
-exact in float32 for integer couplings; on a CPU this is cheaper than accumulating the energy changes
-of the colour-class updates, see there); the reported best energy is re-computed in float64 from the
-best state. The best state of every replica is kept (best-so-far tracking).
+After every sweep the energies of all replicas are computed afresh (:func:`circuits.gibbs.energy_t`, or
+:func:`circuits.packed.energy` for byte-packed replicas; exact in float32 for integer couplings; on a CPU
+this is cheaper than accumulating the energy changes of the colour-class updates, see there); the
+reported best energy is re-computed in float64 from the best state. The best state of every replica is
+kept (best-so-far tracking).
 
 Timing: the chunk function is compiled ahead of time (``lower().compile()``, cached by JAX) before the
 first chunk, so :class:`Result` reports ``compile_time`` apart from ``run_time`` and the spin updates
@@ -28,8 +29,10 @@ import numpy as np
 from jax import Array, lax
 
 from circuits import anneal as schedules
+from circuits import checkpoint as ckpt
 from circuits import coloring, distributed, gibbs, ising, pbit, prng
 from circuits import packed as packing
+from circuits.checkpoint import load_checkpoint, save_checkpoint  # noqa: F401  (public names)
 
 
 class State(NamedTuple):
@@ -195,26 +198,6 @@ class _Progress:
             sys.stderr.write("\n")
 
 
-def save_checkpoint(path, **arrays) -> None:
-    """Write a checkpoint atomically (``.npz``; written to a temporary name, then renamed); with several
-    processes, process 0 writes it."""
-    if jax.process_index() != 0:  # several hosts: every process holds the same gathered arrays
-        return
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp.npz")
-    np.savez(tmp, **arrays)
-    tmp.replace(path)
-
-
-def load_checkpoint(path) -> dict:
-    """Read a checkpoint written by :func:`save_checkpoint`."""
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"run: checkpoint file '{path}' does not exist")
-    with np.load(path, allow_pickle=False) as z:
-        return {k: z[k] for k in z.files}
-
-
 def _key(seed_or_key):
     """An integer seed gives a key of the fast generator :data:`circuits.prng.FAST`."""
     if isinstance(seed_or_key, (int, np.integer)):
@@ -253,20 +236,21 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         classes: colour classes (default ``coloring.greedy(model)``).
         update: p-bit update rule ``update(key, field, beta, spins)``.
         spins: optional (R, n) initial spins (default random).
-        chunk: sweeps per chunk (default about 1e9 neighbour visits, a power of 2).
+        chunk: sweeps per chunk (default about 4e9 neighbour visits, a power of 2).
         time_limit: wall-clock seconds from the call (compilation included); checked between chunks,
             after at least one chunk.
         target_energy: stop when any replica reaches ``E <= target_energy``.
         interrupt: callable checked between chunks; True stops the run.
         progress: draw a progress bar on stderr.
         checkpoint: write the state to this ``.npz`` file after every chunk and on stop.
-        resume: continue from this checkpoint (same model, R and schedule); ``key`` is taken from it.
+        resume: continue from this checkpoint (same model, R and schedule); ``key`` and the layout
+            (``packed``) are taken from it.
         mesh: None (one device), "auto" (all ``jax.devices()``) or a ``jax.sharding.Mesh``: replicas are
             sharded over its devices (see :mod:`circuits.distributed`); the result is the same bit for bit.
             R must be a multiple of the device count.
         packed: sweep on byte-packed replicas (:mod:`circuits.packed`: couplings in {-1, 0, +1}, R a
-            multiple of 4; about 1.5x faster). None (default) uses it whenever it applies,
-            False never, True requires it. The two layouts draw different random numbers, so a seed
+            multiple of 4; G22 x 64: 1.2x faster on one device, 1.8x on two). None (default) uses it when it
+            applies, False never, True requires it. The two layouts draw different random numbers, so a seed
             gives a different (equally exact) run in each; ``Result.packed`` says which ran.
 
     Returns:
@@ -292,9 +276,10 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     done, trace_best, trace_mean, trace_time, trace_sweep, elapsed0 = 0, [], [], [], [], 0.0
     compile_time = 0.0
     if resume is not None:
-        ck = load_checkpoint(resume)
-        _check_resume(ck, resume, "run.anneal", (n, R), ("schedule", np.asarray(betas), "sweeps/beta range"))
-        key, seed, done, elapsed0 = _resume_common(ck)
+        ck = ckpt.load_checkpoint(resume)
+        ckpt.check_resume(ck, resume, "run.anneal", (n, R), ("schedule", np.asarray(betas), "sweeps/beta range"))
+        key, seed, done, elapsed0 = ckpt.resume_common(ck)
+        packed = resume_layout(ck, resume, packed, "run.anneal")
         state = State(*(jnp.asarray(ck[f]) for f in State._fields))
         trace_best, trace_mean = [ck["trace_best"]], [ck["trace_mean"]]
         trace_time, trace_sweep = list(ck["trace_time"]), list(ck["trace_sweep"])
@@ -305,9 +290,10 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     c = chunk or chunk_size(model, R, total)
     rule = pbit.as_rule(update)
     use_packed = packed_layout(model, R, packed, "run.anneal")
-    tables = distributed.put_tree(packing.build(model, classes), mesh) if use_packed else None
+    half = gibbs.half_edges(model)  # each coupling once, for the energy of either layout
+    tables = distributed.put_tree(packing.build(model, classes, half), mesh) if use_packed else None
+    half = None if use_packed else distributed.put_tree(half, mesh)
     model_d = distributed.put_tree(model, mesh)
-    half = distributed.put_tree(gibbs.half_edges(model), mesh)
     cls = distributed.put(jnp.asarray(coloring.padded(classes, n)), mesh)
     state = shard_state(state, mesh)
     bar = _Progress(total, progress)
@@ -320,9 +306,9 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     compile_time += compile_chunk(_chunk, *chunk_args(state, done, min(c, max(1, total - done))))
 
     def snapshot(state, done):
-        return dict(**_state_arrays(state), **_common_arrays(key, seed, done, trace_best, trace_mean, trace_time,
-                                                              trace_sweep, elapsed0 + time.perf_counter() - t_start),
-                    schedule=np.asarray(betas))
+        wall = elapsed0 + time.perf_counter() - t_start
+        return dict(**ckpt.state_arrays(state), schedule=np.asarray(betas), packed=np.array(use_packed),
+                    **ckpt.common_arrays(key, seed, done, trace_best, trace_mean, trace_time, trace_sweep, wall))
 
     def advance(state, done, m):
         return _chunk(*chunk_args(state, done, m))
@@ -339,12 +325,20 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
 
 def packed_layout(model: ising.IsingModel, n_replicas: int, packed: bool | None, where: str) -> bool:
     """Whether a run uses :mod:`circuits.packed` (see ``packed=`` of :func:`anneal`)."""
-    ok = packing.eligible(model, n_replicas)
-    if packed and not ok:
-        raise ValueError(f"{where}: packed=True needs sparse couplings in {{-1, 0, +1}} (at most 255 of each sign "
-                         f"per spin) and a replica count that is a multiple of 4, got R = {n_replicas}; "
-                         "use packed=None to choose automatically")
-    return ok if packed is None else bool(packed)
+    why = packing.unsupported(model, n_replicas)
+    if packed and why:
+        raise ValueError(f"{where}: packed=True cannot be used: {why}; use packed=None to choose automatically")
+    return why is None if packed is None else bool(packed)
+
+
+def resume_layout(ck, path, packed: bool | None, where: str) -> bool:
+    """The layout of a checkpointed run (checkpoints from before the packed layout: int8); an explicit
+    ``packed`` that contradicts it is refused, because the run would not continue bit for bit."""
+    saved = bool(ck["packed"]) if "packed" in ck else False
+    if packed is not None and bool(packed) != saved:
+        raise ValueError(f"{where}: checkpoint '{path}' was written with packed={saved}; resume with packed={saved} "
+                         "or packed=None to continue the same run")
+    return saved
 
 
 def chunk_loop(advance, snapshot, state, done: int, total: int, chunk: int, traces, *, t_start: float,
@@ -379,7 +373,7 @@ def chunk_loop(advance, snapshot, state, done: int, total: int, chunk: int, trac
             trace_sweep.append(done)
             bar(done, float(tb[-1]))
             if checkpoint is not None:
-                save_checkpoint(checkpoint, **snapshot(state, done))
+                ckpt.save_checkpoint(checkpoint, **snapshot(state, done))
         else:
             if target_energy is not None and float(jnp.min(state.best_energy)) <= target_energy:
                 stopped = "target"
@@ -387,7 +381,7 @@ def chunk_loop(advance, snapshot, state, done: int, total: int, chunk: int, trac
         stopped = "keyboard"
     bar.close()
     if checkpoint is not None:
-        save_checkpoint(checkpoint, **snapshot(state, done))
+        ckpt.save_checkpoint(checkpoint, **snapshot(state, done))
     return state, done, stopped
 
 
@@ -398,38 +392,6 @@ def shard_state(state, mesh):
         return state
     return type(state)(*(distributed.put(x, mesh, None if f in ("accepted", "attempted") else x.ndim - 1)
                          for f, x in zip(state._fields, state)))
-
-
-def _state_arrays(state) -> dict:
-    return {f: distributed.to_host(x) for f, x in zip(state._fields, state)}
-
-
-def _common_arrays(key, seed, done, trace_best, trace_mean, trace_time, trace_sweep, wall) -> dict:
-    return dict(key=np.asarray(jax.random.key_data(key)), key_impl=np.array(str(jax.random.key_impl(key))),
-                seed=np.array(-1 if seed is None else seed), sweeps=np.array(done),
-                trace_best=np.concatenate(trace_best) if trace_best else np.zeros(0),
-                trace_mean=np.concatenate(trace_mean) if trace_mean else np.zeros(0),
-                trace_time=np.asarray(trace_time, float), trace_sweep=np.asarray(trace_sweep, int),
-                wall_time=np.array(wall))
-
-
-def _check_resume(ck, path, where, shape, *same) -> None:
-    """Named errors for a checkpoint that does not belong to this run (spins shape, schedule/ladder...)."""
-    n, R = shape
-    if ck["spins"].shape != (n, R):
-        raise ValueError(f"{where}: checkpoint '{path}' holds spins of shape {ck['spins'].shape[::-1]} "
-                         f"(R, n) but this run has ({R}, {n}); use the same model and --replicas")
-    for name, value, what in same:
-        if name not in ck:
-            raise ValueError(f"{where}: checkpoint '{path}' has no '{name}'; it was written by another driver")
-        if not np.array_equal(ck[name], value):
-            raise ValueError(f"{where}: checkpoint '{path}' was made with another {name}; use the same {what}")
-
-
-def _resume_common(ck):
-    key = jax.random.wrap_key_data(jnp.asarray(ck["key"]), impl=prng.resolve(str(ck["key_impl"])))
-    seed = int(ck["seed"]) if int(ck["seed"]) >= 0 else None
-    return key, seed, int(ck["sweeps"]), float(ck["wall_time"])
 
 
 def _result(model, state, trace_best, trace_mean, trace_time, trace_sweep, done, R, n, wall, schedule, seed,

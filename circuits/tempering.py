@@ -32,6 +32,7 @@ import numpy as np
 from jax import Array, lax
 
 from circuits import anneal as schedules
+from circuits import checkpoint as checkpoint_io
 from circuits import coloring, distributed, gibbs, ising, pbit, run
 
 
@@ -236,11 +237,11 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     done, tbs, tms, tts, tss, elapsed0 = 0, [], [], [], [], 0.0
     acc_rate = np.zeros(K - 1)
     if resume is not None:
-        ck = run.load_checkpoint(resume)
-        run._check_resume(ck, resume, "tempering.anneal", (n, K * C),
+        ck = checkpoint_io.load_checkpoint(resume)
+        checkpoint_io.check_resume(ck, resume, "tempering.anneal", (n, K * C),
                           ("initial_ladder", b_init, "ladder / n_rungs"),
                           ("plan", plan, "n_sweeps and adapt"))
-        key, seed, done, elapsed0 = run._resume_common(ck)
+        key, seed, done, elapsed0 = checkpoint_io.resume_common(ck)
         state = PTState(*(jnp.asarray(ck[f]) for f in PTState._fields))
         b, acc_rate = np.asarray(ck["ladder"], np.float64), np.asarray(ck["acceptance"], np.float64)
         tbs, tms = [ck["trace_best"]], [ck["trace_mean"]]
@@ -267,8 +268,9 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     compile_time += run.compile_chunk(_sweeps_jit, *chunk_args(state, done, c), n=c, update=rule, half=half)
 
     def snapshot(state, done):
-        return dict(**run._state_arrays(state), **run._common_arrays(key, seed, done, tbs, tms, tts, tss,
-                                                                      elapsed0 + time.perf_counter() - t_start),
+        wall = elapsed0 + time.perf_counter() - t_start
+        return dict(**checkpoint_io.state_arrays(state), **checkpoint_io.common_arrays(key, seed, done, tbs, tms, tts,
+                                                                                       tss, wall),
                     ladder=np.asarray(b), acceptance=np.asarray(acc_rate), initial_ladder=b_init, plan=plan)
 
     def advance(state, done, m):

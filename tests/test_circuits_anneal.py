@@ -2,7 +2,6 @@
 import argparse
 import json
 
-import jax
 import networkx as nx
 import numpy as np
 import pytest

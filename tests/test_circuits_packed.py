@@ -156,3 +156,64 @@ def test_packed_true_on_a_model_it_cannot_take_says_why():
     with pytest.raises(ValueError, match="packed.build"):
         packed.build(weighted, coloring.greedy(weighted))
     assert not packed.eligible(weighted, 8) and packed.eligible(pm1, 8)
+
+
+def test_unsupported_names_the_reason_and_the_byte_limit():
+    def star(k, sign):  # spin 0 coupled to k others with J = sign
+        return ising.from_edges(k + 1, [(0, j) for j in range(1, k + 1)], [float(sign)] * k)
+
+    assert packed.eligible(star(255, 1), 4) and packed.eligible(star(255, -1), 4)
+    assert "256 couplings of one sign" in packed.unsupported(star(256, -1), 4)
+    assert "dense layout" in packed.unsupported(ising.to_dense(star(3, 1)), 4)
+    assert "not a multiple of 4" in packed.unsupported(star(3, 1), 6)
+    assert not run.anneal(0, star(256, 1), n_sweeps=2, n_replicas=4).packed  # falls back to int8
+
+
+def test_fields_beyond_64_slots_and_energy_over_several_row_blocks():
+    """A hub with 200 couplings (the fori_loop path of the neighbour count) and n = 700 spins (three blocks
+    of 256 rows in the energy's byte sums): one sweep at huge beta is the zero-temperature update."""
+    rng = np.random.default_rng(9)
+    n = 700
+    edges = [(0, j) for j in range(1, 201)] + [tuple(e) for e in rng.integers(1, n, (1500, 2)) if e[0] != e[1]]
+    edges = list({(min(a, b), max(a, b)) for a, b in edges})
+    model = ising.from_edges(n, edges, rng.choice([-1.0, 1.0], len(edges)), h=rng.integers(-2, 3, n) + 0.5)
+    tables = packed.build(model, coloring.greedy(model))
+    assert tables.neg.shape[-1] > 64 or tables.pos.shape[-1] > 64
+    st = _spins(jax.random.key(3), n, 8)
+    pk = packed.pack(st)
+    np.testing.assert_allclose(np.asarray(packed.energy(tables, pk), np.float64), run.energy_np(model, st), atol=1e-3)
+    # single colour class 0 at beta = 1e4: every updated spin aligns with its field (half-integer: never 0)
+    one = tables._replace(idx=tables.idx[:1], pos=tables.pos[:1], neg=tables.neg[:1], bias=tables.bias[:1])
+    new = np.asarray(packed.unpack(packed.sweep(prng.key(0), one, pk, 1e4, pbit.as_rule(pbit.behavioural))))
+    field = np.asarray(ising.local_field(model, st.T.astype(jnp.float32))).T
+    members = np.asarray(tables.idx[0])
+    members = members[members < n]
+    np.testing.assert_array_equal(new[members], np.sign(field[members]))
+
+
+def test_resume_keeps_the_layout_of_the_checkpoint(tmp_path):
+    model = maxcut.to_ising(gset.random_graph(60, 0.1, seed=2))
+    full = run.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16)
+    assert full.packed
+    path = tmp_path / "run.npz"
+    stop = iter([False, True])
+    part = run.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16, checkpoint=path, interrupt=lambda: next(stop, True))
+    assert part.sweeps < 64
+    resumed = run.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16, resume=path)
+    assert resumed.packed and np.array_equal(resumed.final_spins, full.final_spins)
+    with pytest.raises(ValueError, match="written with packed=True"):
+        run.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16, resume=path, packed=False)
+    old = dict(np.load(path))  # a checkpoint from before the packed layout has no 'packed': int8
+    del old["packed"]
+    np.savez(tmp_path / "old.npz", **old)
+    assert not run.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16, resume=tmp_path / "old.npz").packed
+
+
+def test_local_mesh_and_usable_cores():
+    from circuits import distributed
+
+    assert distributed.usable_cores() >= 1
+    assert distributed.local_mesh(64) == ("auto" if len(jax.devices()) > 1 else None)
+    env = {"XLA_FLAGS": "--xla_force_host_platform_device_count=4"}
+    assert not distributed.use_cpu_cores(env, cores=2) and env["XLA_FLAGS"].endswith("=4")
+    assert not distributed.use_cpu_cores({}, cores=1)
