@@ -172,10 +172,13 @@ def compile_chunk(fn, *args, **static) -> float:
     return time.perf_counter() - t
 
 
-def chunk_size(model: ising.IsingModel, n_replicas: int, n_sweeps: int, work: float = 4e9) -> int:
-    """Sweeps per chunk: about ``work`` neighbour visits per chunk (a fraction of a second), power of 2."""
+def chunk_size(model: ising.IsingModel, n_replicas: int, n_sweeps: int, work: float = 4e9,
+               most: int = 1024) -> int:
+    """Sweeps per chunk: about ``work`` neighbour visits (a fraction of a second; fewer chunks, less
+    overhead per sweep), at most ``most`` sweeps (few replicas cost more per visit: G81 with one replica
+    takes 0.3 ms per sweep), a power of 2."""
     d = ising.n_spins(model) if ising.is_dense(model) else int(model.nbr.shape[1])
-    c = max(1, int(work / max(1, ising.n_spins(model) * d * n_replicas)))
+    c = max(1, min(int(most), int(work / max(1, ising.n_spins(model) * d * n_replicas))))
     c = 1 << (c.bit_length() - 1)
     return int(min(c, n_sweeps))
 
@@ -236,7 +239,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         classes: colour classes (default ``coloring.greedy(model)``).
         update: p-bit update rule ``update(key, field, beta, spins)``.
         spins: optional (R, n) initial spins (default random).
-        chunk: sweeps per chunk (default about 4e9 neighbour visits, a power of 2).
+        chunk: sweeps per chunk (default :func:`chunk_size`: about 4e9 neighbour visits, at most 1024).
         time_limit: wall-clock seconds from the call (compilation included); checked between chunks,
             after at least one chunk.
         target_energy: stop when any replica reaches ``E <= target_energy``.
