@@ -53,8 +53,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="save the run state to FILE (.npz) after each chunk and on Ctrl-C")
     parser.add_argument("--resume", metavar="FILE", default=None, help="continue a run from a checkpoint FILE")
     parser.add_argument("--shard", action="store_true",
-                        help="shard the replicas over all jax.devices() (--replicas must be a multiple of their count); "
-                             "without it they are split over the local CPU cores whenever --replicas divides evenly")
+                        help="shard the replicas over all jax.devices() (--replicas must be a multiple of their "
+                             "count); without it they are split over the local CPU cores if --replicas divides evenly")
     parser.add_argument("--distributed", action="store_true",
                         help="join a multi-host job first (jax.distributed; PBITS_COORDINATOR, PBITS_NUM_PROCESSES, "
                              "PBITS_PROCESS_ID or the cluster's own variables), then shard over all hosts' devices")

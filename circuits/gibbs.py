@@ -42,7 +42,12 @@ def _neighbour_sum(st: Array, nbr: Array, w: Array, dtype) -> Array:
         col = lax.dynamic_index_in_dim(nbr, j, 1, keepdims=False)
         return st.at[col].get(mode="clip").astype(dtype) * lax.dynamic_slice_in_dim(w, j, 1, 1)
 
-    d = nbr.shape[1]
+    return slot_sum(term, nbr.shape[1])
+
+
+def slot_sum(term, d: int) -> Array:
+    """``sum_{j < d} term(j)`` over neighbour slots: an unrolled chain of adds for ``d <= 64`` (XLA fuses it
+    into one loop), else a ``fori_loop`` unrolled 8 at a time (compile time bounded for dense rows)."""
     if d <= _UNROLL:
         acc = term(0)
         for j in range(1, d):

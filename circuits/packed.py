@@ -33,7 +33,6 @@ from jax import Array, lax
 from circuits import coloring, gibbs, ising, pbit
 
 _SHIFT = np.arange(4, dtype=np.uint32) * np.uint32(8)
-_UNROLL = 64  # neighbour slots summed by an unrolled loop (beyond: a fori_loop unrolled 8 at a time)
 
 
 class Packed(NamedTuple):
@@ -148,12 +147,7 @@ def _count(pk: Array, t: Array, own: Array | None = None) -> Array:
         x = pk.at[lax.dynamic_index_in_dim(t, j, 1, keepdims=False)].get(mode="clip")
         return x if own is None else x ^ own
 
-    if d <= _UNROLL:
-        acc = term(0)
-        for j in range(1, d):
-            acc = acc + term(j)
-        return acc
-    return lax.fori_loop(1, d, lambda j, a: a + term(j), term(0), unroll=8)
+    return gibbs.slot_sum(term, d)
 
 
 def sweep(key, p: Packed, pk: Array, beta, update) -> Array:

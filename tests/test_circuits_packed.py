@@ -197,7 +197,8 @@ def test_resume_keeps_the_layout_of_the_checkpoint(tmp_path):
     assert full.packed
     path = tmp_path / "run.npz"
     stop = iter([False, True])
-    part = run.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16, checkpoint=path, interrupt=lambda: next(stop, True))
+    part = run.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16, checkpoint=path,
+                      interrupt=lambda: next(stop, True))
     assert part.sweeps < 64
     resumed = run.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16, resume=path)
     assert resumed.packed and np.array_equal(resumed.final_spins, full.final_spins)
