@@ -132,7 +132,6 @@ def _chunk(key, model, classes, state, betas, t0, t_end, update, half=None, tabl
     entries past ``t_end - t0`` are 0. With ``tables`` (:class:`circuits.packed.Packed`) the sweeps run
     on byte-packed spins (current and best states packed inside the chunk)."""
     c = betas.shape[0]
-    pack = (lambda st: st) if tables is None else packing.pack
 
     def body(i, carry):
         s, tb, tm = carry
@@ -154,11 +153,12 @@ def _chunk(key, model, classes, state, betas, t0, t_end, update, half=None, tabl
 
     # per-replica traces, reduced over replicas once per chunk: no cross-device reduction per sweep
     z = jnp.zeros((c,) + state.energy.shape, jnp.float32)
-    s = state._replace(spins=pack(state.spins), best_spins=pack(state.best_spins))
-    s, tb, tm = lax.fori_loop(0, jnp.minimum(t_end - t0, c), body, (s, z, z))
     if tables is not None:
-        s = s._replace(spins=packing.unpack(s.spins), best_spins=packing.unpack(s.best_spins))
-    return s, jnp.min(tb, 1), jnp.mean(tm, 1)
+        state = state._replace(spins=packing.pack(state.spins), best_spins=packing.pack(state.best_spins))
+    state, tb, tm = lax.fori_loop(0, jnp.minimum(t_end - t0, c), body, (state, z, z))
+    if tables is not None:
+        state = state._replace(spins=packing.unpack(state.spins), best_spins=packing.unpack(state.best_spins))
+    return state, jnp.min(tb, 1), jnp.mean(tm, 1)
 
 
 def compile_chunk(fn, *args, **static) -> float:
@@ -282,7 +282,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         ck = ckpt.load_checkpoint(resume)
         ckpt.check_resume(ck, resume, "run.anneal", (n, R), ("schedule", np.asarray(betas), "sweeps/beta range"))
         key, seed, done, elapsed0 = ckpt.resume_common(ck)
-        packed = resume_layout(ck, resume, packed, "run.anneal")
+        packed = _resume_layout(ck, resume, packed, "run.anneal")
         state = State(*(jnp.asarray(ck[f]) for f in State._fields))
         trace_best, trace_mean = [ck["trace_best"]], [ck["trace_mean"]]
         trace_time, trace_sweep = list(ck["trace_time"]), list(ck["trace_sweep"])
@@ -292,7 +292,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     done0 = done
     c = chunk or chunk_size(model, R, total)
     rule = pbit.as_rule(update)
-    use_packed = packed_layout(model, R, packed, "run.anneal")
+    use_packed = _packed_layout(model, R, packed, "run.anneal")
     half = gibbs.half_edges(model)  # each coupling once, for the energy of either layout
     tables = distributed.put_tree(packing.build(model, classes, half), mesh) if use_packed else None
     half = None if use_packed else distributed.put_tree(half, mesh)
@@ -326,7 +326,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
                    compile_time, wall - compile_time, done - done0)._replace(packed=use_packed)
 
 
-def packed_layout(model: ising.IsingModel, n_replicas: int, packed: bool | None, where: str) -> bool:
+def _packed_layout(model: ising.IsingModel, n_replicas: int, packed: bool | None, where: str) -> bool:
     """Whether a run uses :mod:`circuits.packed` (see ``packed=`` of :func:`anneal`)."""
     why = packing.unsupported(model, n_replicas)
     if packed and why:
@@ -334,7 +334,7 @@ def packed_layout(model: ising.IsingModel, n_replicas: int, packed: bool | None,
     return why is None if packed is None else bool(packed)
 
 
-def resume_layout(ck, path, packed: bool | None, where: str) -> bool:
+def _resume_layout(ck, path, packed: bool | None, where: str) -> bool:
     """The layout of a checkpointed run (checkpoints from before the packed layout: int8); an explicit
     ``packed`` that contradicts it is refused, because the run would not continue bit for bit."""
     saved = bool(ck["packed"]) if "packed" in ck else False
