@@ -6,7 +6,7 @@
    device-level network (:mod:`circuits.device_network`) on G1 (800 magnets) and G22 (2000 magnets), read
    from ``$PBITS_SHARED/gset`` (default ``<repo>/../shared/gset``), else random graphs of the same size.
 2. Max-Cut on G1 by device annealing (beta_eff = I_unit / I0 ramped geometrically over ``--duration`` of
-   simulated time, :func:`circuits.anneal.default_beta_range`) for the magnonic-dissipation self-torque
+   simulated time, :func:`circuits.annealing.schedules.default_beta_range`) for the magnonic-dissipation self-torque
    (Choi et al., Nat. Commun. 2025, doi:10.1038/s41467-025-61073-w) and the heavy-metal (Pt) baseline:
    best cut vs simulated time, Joule energy (magnets, synapses) and the first simulated time / energy at
    which 99 % of the best-known cut is reached (or "not reached" within the simulated budget). The Pt line's
@@ -15,18 +15,18 @@
 from __future__ import annotations
 
 import argparse
-import os
 import time
-from pathlib import Path
 
 import jax
 import numpy as np
 
-from circuits import anneal, gset, maxcut
 from circuits import device_network as dn
-from pbits import prng
+from circuits.annealing import schedules
+from circuits.problems import gset, maxcut
+from pbits.pbit import calibrate
+from pbits.runtime import prng
 
-SHARED = Path(os.environ.get("PBITS_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+from _common import SHARED  # noqa: E402  (benchmarks/ is on sys.path when a script runs)
 
 
 def graph(name: str, n: int, density: float) -> gset.Graph:
@@ -55,9 +55,9 @@ def main(argv=None):
     dur = 20e-9 if a.quick else a.duration
     cal_kw = dict(n_magnets=32, duration=10e-9) if a.quick else dict(n_magnets=128, duration=30e-9)
     cals = {}
-    for scheme in dn.SCHEMES:
+    for scheme in ("self", "pt"):  # the self-torque and the Pt baseline
         t = time.perf_counter()
-        cals[scheme] = c = dn.calibrated(jax.random.key(3), scheme, oersted=False, **cal_kw)
+        cals[scheme] = c = calibrate.calibrated(jax.random.key(3), scheme, oersted=False, **cal_kw)
         p = c.params
         print(f"calibration {scheme:11s}: I0 = {float(p.i0) * 1e6:8.3g} uA, offset {float(p.offset):+.3f}, "
               f"tau_c = {float(p.tau_c) * 1e9:.3g} ns, fit RMS {float(p.rms):.3f}, dt = {c.dt * 1e12:.3g} ps, "
@@ -69,14 +69,15 @@ def main(argv=None):
     bk = gset.best_known("G1", SHARED / "gset" / "best_known.csv") if g1.name == "G1" else None
     target = 0.99 * bk if bk else None
     model = maxcut.to_ising(g1)
-    b0, b1 = anneal.default_beta_range(model)
+    b0, b1 = schedules.default_beta_range(model)
     print(f"\nG1 anneal: beta_eff {b0:.3g} -> {b1:.3g} over {dur * 1e9:.0f} ns simulated, {a.replicas} replica(s); "
           f"best known {bk}, target 99 % = {target}")
     print("| scheme | dt [ps] | cut @ 25/50/100 % of time | best/best known | E magnets [nJ] | E synapses [nJ] | "
           "t to 99 % [ns] | E to 99 % [nJ] | wall [s] |\n|---|---|---|---|---|---|---|---|---|")
     for scheme, c in cals.items():
-        r = dn.solve_maxcut(prng.key(7), g1, scheme=scheme, calibration=c, n_replicas=a.replicas, duration=dur,
-                            beta=(b0, b1), target_cut=target)
+        res = maxcut.solve(prng.key(7), g1, method="device", scheme=scheme, calibration=c, n_replicas=a.replicas,
+                           sim_time=dur, beta=(b0, b1), target_cut=target, stop_at_target=False)
+        r = res.run
         tr = r.trace
         at = [max(0, int(f * len(tr.t)) - 1) for f in (0.25, 0.5, 1.0)]
         cuts = [maxcut.total_weight(g1) / 2 - tr.best_energy[k] / 2 for k in at]
@@ -86,7 +87,7 @@ def main(argv=None):
             t_hit = f"{r.time_to_target * 1e9:.3g}"
         else:
             e_hit, t_hit = "not reached", f"not reached in {dur * 1e9:.0f}"
-        ratio = f"{r.cut / bk:.4f}" if bk else "-"
+        ratio = f"{res.cut / bk:.4f}" if bk else "-"
         print(f"| {scheme} | {c.dt * 1e12:.3g} | {' / '.join(f'{x:.0f}' for x in cuts)} | {ratio} | "
               f"{r.energy_magnets * 1e9:.3g} | {(r.energy - r.energy_magnets) * 1e9:.3g} | {t_hit} | {e_hit} | "
               f"{r.wall_time:.1f} |")

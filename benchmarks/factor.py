@@ -7,7 +7,7 @@ Usage:
     python benchmarks/factor.py --method multiplier --bits 12 14 --per-width 10
     python benchmarks/factor.py --method both --per-width 10
 
-Methods (:func:`circuits.factoring.factor`): ``product`` samples E = (N - p q)^2 on the factor bits (Borders
+Methods (:func:`circuits.problems.factoring.factor`): ``product`` samples E = (N - p q)^2 on the factor bits (Borders
 et al., Nature 573, 390 (2019)); ``multiplier`` anneals the reversed array multiplier (Camsari et al., PRX 2017).
 ``--per-width`` is the number of semiprimes drawn per bit length (0 = all; default: all for product, 20 for
 the multiplier).
@@ -17,7 +17,7 @@ semiprimes of a bit length share shapes). Columns: semiprimes tried and factored
 seconds; median sweeps; and a fair reference for the sampling itself: ``samples`` = sweeps x replicas (states
 visited per replica-sweep) against ``guesses`` = the expected number of uniform random draws over the same
 factor-bit state space before one hits a factorisation (``state_space / n_solutions``, summed over the widths
-of the smaller factor, :func:`circuits.product_factor.state_space`). ``ratio`` is the median of samples /
+of the smaller factor, :func:`circuits.factor_bits.state_space`). ``ratio`` is the median of samples /
 guesses over the semiprimes: below 1, p-bit sampling beats guessing.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ import time
 import jax
 import numpy as np
 
-from circuits import factoring, product_factor
+from circuits.problems import factor_bits, factoring
 
 
 def smaller_factor(N: int) -> int:
@@ -47,14 +47,14 @@ def run_method(method, ns, args, rng_seed):
     prime = next(P for P in range((1 << bits) - 1, 1 << (bits - 1), -2) if factoring.is_prime(P))
     # compile for this bit length: a prime runs every width of the smaller factor (the multiplier has one
     # network per width) without stopping early
-    factoring.factor(args.seed, prime, max_restarts=len(product_factor.widths(prime)), **opts)
+    factoring.factor(args.seed, prime, max_restarts=len(factor_bits.widths(prime)), **opts)
     rows = []
     for i, N in enumerate(ns):
         t0 = time.perf_counter()
         r = factoring.factor(rng_seed + i, N, max_restarts=10_000_000, time_limit=args.time_limit, **opts)
         dt = time.perf_counter() - t0
         ok = r.found and r.factors[0] * r.factors[1] == N
-        guesses = product_factor.state_space(N) / product_factor.n_solutions(N)
+        guesses = factor_bits.state_space(N) / factor_bits.n_solutions(N)
         rows.append((dt, r.sweeps, r.sweeps * r.n_replicas, guesses, ok))
     return [np.array(c) for c in zip(*rows)]
 
@@ -73,8 +73,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     methods = ("product", "multiplier") if args.method == "both" else (args.method,)
-    if args.bits[1] > product_factor.MAX_BITS and "product" in methods:
-        ap.error(f"--bits: the product method needs at most {product_factor.MAX_BITS} bits")
+    if args.bits[1] > factor_bits.MAX_BITS and "product" in methods:
+        ap.error(f"--bits: the product method needs at most {factor_bits.MAX_BITS} bits")
     print(f"# factor benchmark  {time.strftime('%Y-%m-%d %H:%M')}  jax {jax.__version__} "
           f"({jax.devices()[0].platform})  python {sys.version.split()[0]}")
     print(f"# {' '.join(sys.argv)}")

@@ -8,11 +8,11 @@ For each graph (from ``$PBITS_SHARED/gset``, default ``<repo>/../shared/gset``):
    dwave's default geometric schedule); best and mean cut / best known, wall time, spin updates/s;
 2. equal wall time: our annealer gets as many sweeps as fit into dwave's wall time.
 
-Then the time-to-target checks of issue 4: G1, G11, G43 reach their best-known cut within 5 s;
+Then the time-to-target checks: G1, G11, G43 reach their best-known cut within 5 s;
 G55, G60, G70, G81 reach 99.8, 99.8, 99.7 and 99.4 % of the best known within 60 s. Our times exclude
 the one-off JIT compilation (a warm-up run on the same shapes is done first); they include everything else.
 dwave-samplers is single-threaded; our runs use the machine's cores through XLA: one XLA CPU device per core
-(``distributed.use_cpu_cores``) with the replicas split over them (``--one-device``: a single device).
+(``sharding.use_cpu_cores``) with the replicas split over them (``--one-device``: a single device).
 """
 from __future__ import annotations
 
@@ -20,23 +20,25 @@ import argparse
 import os
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-from circuits import anneal, distributed, gset, maxcut, pbit, run
+from circuits.annealing import driver, schedules, simulated
+from circuits.problems import gset, maxcut
+from circuits.sampling import rules
+from pbits.runtime import sharding
 
-SHARED = Path(os.environ.get("PBITS_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+from _common import SHARED  # noqa: E402  (benchmarks/ is on sys.path when a script runs)
 
 
 def ours(graph, sweeps, replicas, seed=1, **kw):
     model = maxcut.to_ising(graph)
-    b0, b1 = anneal.default_beta_range(model)
-    betas = anneal.geometric(b0, b1, sweeps)
-    kw.setdefault("mesh", distributed.local_mesh(replicas))  # one block of replicas per core
-    run.anneal(seed + 1000, model, betas, n_replicas=replicas, **{k: kw[k] for k in ("chunk", "mesh") if k in kw})
+    b0, b1 = schedules.default_beta_range(model)
+    betas = schedules.geometric(b0, b1, sweeps)
+    kw.setdefault("mesh", sharding.local_mesh(replicas))  # one block of replicas per core
+    simulated.anneal(seed + 1000, model, betas, n_replicas=replicas, **{k: kw[k] for k in ("chunk", "mesh") if k in kw})
     t = time.perf_counter()
-    res = run.anneal(seed, model, betas, n_replicas=replicas, **kw)
+    res = simulated.anneal(seed, model, betas, n_replicas=replicas, **kw)
     wall = time.perf_counter() - t
     cuts = (maxcut.total_weight(graph) - res.replica_best_energy) / 2
     return dict(wall=wall, best=float(cuts.max()), mean=float(cuts.mean()), sweeps=res.sweeps,
@@ -55,22 +57,22 @@ def dwave_sa(graph, sweeps, reads, seed=1):
                 ups=graph.n * sweeps * reads / wall)
 
 
-def time_to_target(graph, target_cut, budget, sweeps, replicas, update=pbit.behavioural, beta0=None):
+def time_to_target(graph, target_cut, budget, sweeps, replicas, update=rules.behavioural, beta0=None):
     """Restart annealing runs (new seeds) until a cut >= target_cut or the budget is spent (warm JIT).
 
-    ``beta0`` overrides the hot end of :func:`circuits.anneal.default_beta_range` (same cold end)."""
+    ``beta0`` overrides the hot end of :func:`circuits.schedules.default_beta_range` (same cold end)."""
     model = maxcut.to_ising(graph)
-    b0, b1 = anneal.default_beta_range(model)
+    b0, b1 = schedules.default_beta_range(model)
     b0 = b0 if beta0 is None else beta0
-    betas = anneal.geometric(b0, b1, sweeps)
-    mesh = distributed.local_mesh(replicas)
-    run.anneal(12345, model, betas[:min(sweeps, 64)], n_replicas=replicas, update=update, mesh=mesh,
-               chunk=run.chunk_size(model, replicas, sweeps))  # compile the chunk used below
+    betas = schedules.geometric(b0, b1, sweeps)
+    mesh = sharding.local_mesh(replicas)
+    simulated.anneal(12345, model, betas[:min(sweeps, 64)], n_replicas=replicas, update=update, mesh=mesh,
+               chunk=driver.chunk_size(model, replicas, sweeps))  # compile the chunk used below
     target_e = maxcut.energy_from_cut(graph, target_cut)
     t0, best, seed, runs = time.perf_counter(), -np.inf, 0, 0
     while time.perf_counter() - t0 < budget:
         left = budget - (time.perf_counter() - t0)
-        res = run.anneal(seed, model, betas, n_replicas=replicas, target_energy=target_e, time_limit=left,
+        res = simulated.anneal(seed, model, betas, n_replicas=replicas, target_energy=target_e, time_limit=left,
                          update=update, mesh=mesh)
         best, seed, runs = max(best, float(maxcut.cut_value(graph, res.best_spins))), seed + 1, runs + 1
         if best >= target_cut:
@@ -96,10 +98,10 @@ def main(argv=None) -> int:
                    help="only these time-to-target checks (default all: G1 G11 G43 G55 G60 G70 G81)")
     p.add_argument("--skip-table", action="store_true", help="only the time-to-target checks")
     p.add_argument("--one-device", action="store_true",
-                   help="one XLA CPU device (default: one per core, distributed.use_cpu_cores)")
+                   help="one XLA CPU device (default: one per core, sharding.use_cpu_cores)")
     a = p.parse_args(argv)
     if not a.one_device:
-        distributed.use_cpu_cores()  # before the first JAX computation
+        sharding.use_cpu_cores()  # before the first JAX computation
     if not (SHARED / "gset").is_dir():
         print(f"G-set data not found in {SHARED}/gset (set PBITS_SHARED)", file=sys.stderr)
         return 1
@@ -149,9 +151,9 @@ def main(argv=None) -> int:
         g = gset.read(SHARED / "gset" / f"{name}.txt")
         bk = gset.best_known(name, csv)
         target = int(np.ceil(frac * bk))
-        b0 = anneal.default_beta_range(maxcut.to_ising(g))[0] if beta0 is None else beta0
+        b0 = schedules.default_beta_range(maxcut.to_ising(g))[0] if beta0 is None else beta0
         for rule_name in a.rules:
-            rule = {"pbit": pbit.behavioural, "metropolis": pbit.metropolis}[rule_name]
+            rule = {"pbit": rules.behavioural, "metropolis": rules.metropolis}[rule_name]
             t, best, runs = time_to_target(g, target, budget, sw, reps, rule, beta0)
             print(f"| {name} | {target} ({frac:.1%} of {bk}) | {budget} | {rule_name} | {sw} x {reps} | {b0:.3g} | "
                   f"{'yes' if t else 'NO'} | {t if t is None else round(t, 2)} | {best:g} ({best / bk:.4%}) | {runs} |",

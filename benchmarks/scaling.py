@@ -1,4 +1,4 @@
-"""Throughput against device count: spin updates/s of ``run.anneal`` on G22 with replicas sharded,
+"""Throughput against device count: spin updates/s of ``simulated.anneal`` on G22 with replicas sharded,
 and magnet-steps/s of ``sllg.simulate`` with the magnet axis sharded.
 
     JAX_PLATFORMS=cpu python benchmarks/scaling.py [--devices 1 2 4 8] [--replicas 64] [--sweeps 200]
@@ -19,22 +19,22 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-SHARED = Path(os.environ.get("PBITS_SHARED", Path(__file__).resolve().parents[1].parent / "shared"))
+from _common import SHARED  # noqa: E402  (benchmarks/ is on sys.path when a script runs)
 
 CHILD = """
 import json, sys
 import jax, numpy as np
-from circuits import anneal, gset, maxcut, run
+from circuits.annealing import schedules, simulated
+from circuits.problems import gset, maxcut
 graph, R, sweeps, repeats, ndev = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 g = gset.read(graph)
 model = maxcut.to_ising(g)
-b0, b1 = anneal.default_beta_range(model)
-betas = anneal.geometric(b0, b1, sweeps)
+b0, b1 = schedules.default_beta_range(model)
+betas = schedules.geometric(b0, b1, sweeps)
 mesh = jax.sharding.Mesh(np.array(jax.devices()[:ndev]), ("replicas",))
-first = run.anneal(0, model, betas, n_replicas=R, mesh=mesh)
-rates = [run.anneal(s, model, betas, n_replicas=R, mesh=mesh).spin_updates_per_s for s in range(1, repeats + 1)]
+first = simulated.anneal(0, model, betas, n_replicas=R, mesh=mesh)
+rates = [simulated.anneal(s, model, betas, n_replicas=R, mesh=mesh).spin_updates_per_s for s in range(1, repeats + 1)]
 print("RESULT" + json.dumps({"devices": ndev, "platform": jax.devices()[0].platform, "compile_s": first.compile_time,
                              "ups": max(rates), "cut": float(maxcut.cut_value(g, first.best_spins))}))
 """
@@ -42,10 +42,13 @@ print("RESULT" + json.dumps({"devices": ndev, "platform": jax.devices()[0].platf
 SLLG_CHILD = """
 import json, sys, time
 import jax, jax.numpy as jnp, numpy as np
-from pbits import magnet, prng, sllg, torques
+import pbits.sllg as sllg
+from pbits.device import magnet, torques
+from pbits.device.stack import Device
+from pbits.runtime import prng
 N, steps, repeats, ndev = (int(a) for a in sys.argv[1:5])
 mag = magnet.preset("inplane_low_barrier")
-device = sllg.Device(mag, torques.drive_self(torques.preset_self("ni"), mag), jnp.zeros(3))
+device = Device(mag, torques.drive_self(torques.preset_self("ni"), mag), jnp.zeros(3))
 m0 = jnp.tile(jnp.array([[0.0], [1.0], [0.0]], jnp.float32), (1, N))
 mesh = jax.sharding.Mesh(np.array(jax.devices()[:ndev]), ("magnets",))
 run = lambda s: sllg.simulate(prng.key(s), device, m0, dt=1e-13, n_steps=steps, record=(), record_every=steps,

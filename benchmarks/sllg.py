@@ -2,7 +2,7 @@
 
 Same physics in every column: the low-barrier in-plane CoFeB disk preset (easy y, H_D ~ M_s,
 alpha = 0.01, T = 300 K), stochastic Heun with the Brown thermal field, dt = 0.1 ps, renormalised.
-pbits columns: float32 with JAX's threefry key and with the fast counter-hash key ``pbits.prng.key``
+pbits columns: float32 with JAX's threefry key and with the fast counter-hash key ``pbits.runtime.prng.key``
 (Box-Muller normals), the weak ``noise="uniform"`` variant (sqrt(3) U(-1, 1); statistics only, reported
 apart from the Gaussian figures), the fast key with the magnets sharded over 2 forced host devices
 (``mesh="auto"``, run in a subprocess), and float64 with the fast key.
@@ -37,7 +37,10 @@ import jax.numpy as jnp  # noqa: E402
 import numpy as np  # noqa: E402
 
 from pbits import constants as C  # noqa: E402
-from pbits import magnet, prng, sllg  # noqa: E402
+import pbits.sllg as sllg  # noqa: E402
+from pbits.device import magnet  # noqa: E402
+from pbits.device.stack import Device  # noqa: E402
+from pbits.runtime import prng  # noqa: E402
 
 DT = 1e-13
 SIZES = (1, 1_000, 10_000, 100_000)
@@ -49,7 +52,7 @@ def steps_for(n: int, quick: bool) -> int:
 
 
 def bench_pbits(n, steps, dtype, impl, repeats=5, noise="gaussian", mesh=None):
-    dev = sllg.Device(magnet.preset("inplane_low_barrier"))
+    dev = Device(magnet.preset("inplane_low_barrier"))
     m0 = jnp.asarray(sllg.initial(n, (0.0, 1.0, 0.0)), dtype=dtype)
     key = jax.random.key(0, impl=impl)
     kw = dict(dt=DT, n_steps=steps, record=(), record_every=steps, chunk_steps=steps, noise=noise, mesh=mesh)
@@ -179,7 +182,7 @@ def main(argv=None):
         print(f"| {row['N']} | " + " | ".join(f"{row[c]:.3g}" if row[c] else "n/a" for c in cols)
               + f" | {ratio(row['f32 fast'], row['cmtj'])} | {ratio(best, row['cmtj'])} |"
               f" {ratio(row['f32 fast uniform*'], row['cmtj'])} |")
-    print("\n(magnet-steps per second; higher is better. fast = pbits.prng.key, Box-Muller normals; "
+    print("\n(magnet-steps per second; higher is better. fast = pbits.runtime.prng.key, Box-Muller normals; "
           f"{args.devices} dev = magnet axis sharded over {args.devices} forced host devices; "
           "* weak noise sqrt(3) U(-1, 1), statistics only, not a Gaussian figure)")
 

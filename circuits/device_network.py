@@ -10,16 +10,18 @@ held for the synapse interval T_syn = ``interval`` * dt (a sample-and-hold delay
 hazard of Aadit et al., Nat. Electron. 2022). The current acts through the magnet's per-ampere Drive
 (the magnonic-dissipation self-torque of Choi et al., Nat. Commun. 2025, doi:10.1038/s41467-025-61073-w,
 or the heavy-metal baseline). With the calibrated p-bit <s> = tanh(I/I0 + offset)
-(:func:`pbits.calibrate.calibrate`) the mapping I_unit,i = beta * I0_i and the trim
+(:func:`pbits.pbit.calibrate.calibrate`) the mapping I_unit,i = beta * I0_i and the trim
 I_trim,i = -offset_i * I0_i give each p-bit the heat-bath input tanh(beta * local_field), so for
 T_syn << tau_c the network samples exp(-beta E) (Camsari et al., PRX 7, 031014 (2017)) with
 beta_eff = I_unit / I0. Annealing ramps I_unit (beta) in time, one value per synapse update.
 
 Accounting (per replica, i.e. per chip): simulated time; Joule energy of the magnets
-E_mag = sum_i R_i int I_i^2 dt with R_i = E_pulse(1 A, 1 s) from :mod:`pbits.energy` (rho J^2 V summed over
+E_mag = sum_i R_i int I_i^2 dt with R_i = :func:`pbits.analysis.energy.write_resistance` (rho J^2 V summed over
 the conducting layers); synapse energy E_syn = V_syn sum_i int |I_i| dt -- our assumption: each synapse is
 a current source fed from a supply V_syn (default 0.1 V) and its digital/analog logic is not counted;
-output flips observed at the synapse updates; first time each replica reaches a target energy.
+output flips observed at the synapse updates; first time each replica reaches a target energy. Long runs go
+through the one chunked loop (:func:`pbits.runtime.chunks.run_chunks`). Max-Cut on such a network is
+:func:`circuits.problems.maxcut.solve` with ``method="device"``.
 """
 from __future__ import annotations
 
@@ -31,10 +33,10 @@ import jax.numpy as jnp
 import numpy as np
 from jax import Array, lax
 
-from circuits import ising, maxcut
-from circuits.device_calibration import (SCHEMES, Calibration, _check_scheme, calibrated,  # noqa: F401
-                                         write_resistance)
-from pbits import calibrate, devices, prng, sllg  # noqa: F401 (calibrate, devices, prng: doctests)
+import pbits.sllg as sllg
+from circuits.model import ising
+from pbits.device.stack import Device
+from pbits.runtime import chunks
 
 
 class Network(NamedTuple):
@@ -66,7 +68,7 @@ class State(NamedTuple):
 
 
 class Trace(NamedTuple):
-    """Per-chunk record of a run (numpy)."""
+    """Per-chunk record of a run (numpy); one entry per chunk, or the arrays of all chunks of a run."""
 
     t: np.ndarray  # (n_chunks,) simulated time at the chunk end [s]
     best_energy: np.ndarray  # (n_chunks,) best energy over replicas so far [-]
@@ -74,26 +76,27 @@ class Trace(NamedTuple):
     e_total: np.ndarray  # (n_chunks,) mean over replicas of magnet + synapse energy so far [J]
 
 
-def network(model: ising.IsingModel, device: sllg.Device, i0, *, dt: float, offset=0.0, resistance=0.0,
+def network(model: ising.IsingModel, device: Device, i0, *, dt: float, offset=0.0, resistance=0.0,
             v_synapse: float = 0.1) -> Network:
     """Build a device-level network from an Ising model and (per-magnet) devices.
 
     Args:
         model: Ising model with n spins (dense or padded-neighbour layout).
         device: sLLG device; leaves scalar or per magnet (n,) / (3, n) (device spread,
-            :func:`pbits.calibrate.sample_devices`).
+            :func:`pbits.pbit.population.sample_devices`).
         i0: calibrated I0 [A], scalar or (n,), signed as fitted (``PbitParams.i0``).
         dt: time step [s].
         offset: calibrated offset of tanh(I/I0 + offset) [-]; trimmed by I_trim = -offset I0.
         resistance: write-path resistance R [Ohm] for the Joule energy R I^2
-            (:func:`circuits.device_calibration.write_resistance`).
+            (:func:`pbits.analysis.energy.write_resistance`).
         v_synapse: synapse supply voltage [V] (energy V |I| per synapse; our assumption).
 
     Returns:
         :class:`Network`.
 
     Example:
-        >>> dev = devices.drives(devices.preset("inplane_low_barrier"))["self"]
+        >>> from pbits.device import stack
+        >>> dev = stack.drives(stack.preset("inplane_low_barrier"))["self"]
         >>> net = network(ising.from_dense([[0., 1.], [1., 0.]]), dev, 1.4e-5, dt=4e-13)
         >>> net.axis.shape, net.i0.shape
         ((3, 2), (2,))
@@ -124,8 +127,10 @@ def init(key, net: Network, n_replicas: int = 1) -> State:
     """R replicas with every magnet along +-n_i at random (spins uniform).
 
     Example:
-        >>> dev = devices.drives(devices.preset("inplane_low_barrier"))["self"]
+        >>> from pbits.device import stack
+        >>> dev = stack.drives(stack.preset("inplane_low_barrier"))["self"]
         >>> net = network(ising.from_dense([[0., 1.], [1., 0.]]), dev, 1.4e-5, dt=4e-13)
+        >>> from pbits.runtime import prng
         >>> init(prng.key(0), net, 3).spins.shape
         (3, 2)
     """
@@ -183,19 +188,19 @@ _chunk = jax.jit(_chunk_impl, static_argnames=("interval", "every"))
 
 
 def run(key, state: State, net: Network, betas, *, interval: int = 10, chunk: int = 256,
-        target_energy: float | None = None, stop_at_target: bool = True,
-        progress: Optional[Callable[[int, int, State], None]] = None,
+        target_energy: float | None = None, stop_at_target: bool = True, progress: Optional[Callable] = None,
         record_every: int = 0):
     """Integrate the network over a schedule of inverse temperatures, one per synapse update.
 
     Scanned in chunks of ``chunk`` synapse updates (compiled once per shape; new couplings, betas or currents
-    do not recompile). Between chunks ``progress(done, total, state)`` is called, and with ``stop_at_target`` the
-    run stops early once the best replica reached ``target_energy`` (E <= target); ``State.t_hit`` holds the
-    first time each replica got there (synapse-update resolution). The noise of
+    do not recompile) by :func:`pbits.runtime.chunks.run_chunks`. Between chunks
+    ``progress(done, total, trace)`` is called (a :class:`Trace` of the chunk; True stops the run), and with
+    ``stop_at_target`` the run stops early once the best replica reached ``target_energy`` (E <= target);
+    ``State.t_hit`` holds the first time each replica got there (synapse-update resolution). The noise of
     synapse update u comes from ``fold_in(key, u)``, so results do not depend on ``chunk``.
 
     Args:
-        key: ``jax.random`` key; :func:`pbits.prng.key` (fast hash) is ~2x faster.
+        key: ``jax.random`` key; :func:`pbits.runtime.prng.key` (fast hash) is ~2x faster.
         state: from :func:`init`.
         net: from :func:`network`.
         betas: (n_updates,) beta_eff per synapse update (I_unit = beta I0), e.g. a ramp for annealing [-].
@@ -203,7 +208,7 @@ def run(key, state: State, net: Network, betas, *, interval: int = 10, chunk: in
         chunk: synapse updates per compiled chunk.
         target_energy: target Ising energy (first-hit times in ``State.t_hit``).
         stop_at_target: stop between chunks when min over replicas of the best energy <= target.
-        progress: callback between chunks.
+        progress: ``progress(done, total, trace) -> bool | None`` between chunks.
         record_every: if > 0, also return the spins every ``record_every`` synapse updates,
             an int8 array (n_records, R, N) (``chunk`` is rounded to a multiple).
 
@@ -211,8 +216,10 @@ def run(key, state: State, net: Network, betas, *, interval: int = 10, chunk: in
         ``(state, trace, records)``: final :class:`State`, :class:`Trace` per chunk, records or None.
 
     Example:
-        >>> dev = devices.drives(devices.preset("inplane_low_barrier"))["self"]
+        >>> from pbits.device import stack
+        >>> dev = stack.drives(stack.preset("inplane_low_barrier"))["self"]
         >>> net = network(ising.from_dense([[0., 1.], [1., 0.]]), dev, 1.4e-5, dt=4e-13)
+        >>> from pbits.runtime import prng
         >>> st, tr, _ = run(prng.key(1), init(prng.key(0), net, 2), net, np.ones(8), interval=5, chunk=4)
         >>> round(float(st.t) * 1e12)  # ps
         16
@@ -230,25 +237,23 @@ def run(key, state: State, net: Network, betas, *, interval: int = 10, chunk: in
             raise ValueError(f"device_network.run: len(betas) = {betas.size} must be a multiple of "
                              f"record_every = {every}")
     target = np.float32(-np.inf if target_energy is None else target_energy)
-    ts, best, cur, etot, recs = [], [], [], [], []
-    done, total = 0, betas.size
-    while done < total:
-        n = min(chunk, total - done)
+
+    def advance(state, done, n):
         state, s, e = _chunk(key, state, net, jnp.asarray(betas[done:done + n]), target, interval=int(interval),
                              every=every)
-        done += n
-        if s is not None:
-            recs.append(np.asarray(s))
-        ts.append(float(state.t))
-        best.append(float(jnp.min(state.best_energy)))
-        cur.append(float(jnp.mean(e)))
-        etot.append(float(jnp.mean(state.e_magnet + state.e_synapse)))
-        if progress is not None:
-            progress(done, total, state)
-        if stop_at_target and target_energy is not None and best[-1] <= target_energy:
-            break
-    trace = Trace(np.array(ts), np.array(best), np.array(cur), np.array(etot))
-    return state, trace, (np.concatenate(recs) if recs else None)
+        rec = Trace(float(state.t), float(jnp.min(state.best_energy)), float(jnp.mean(e)),
+                    float(jnp.mean(state.e_magnet + state.e_synapse)))
+        return state, (rec, None if s is None else np.asarray(s))
+
+    def stop(state, done):
+        hit = stop_at_target and target_energy is not None and float(jnp.min(state.best_energy)) <= target_energy
+        return "target" if hit and done > 0 else None
+
+    tell = None if progress is None else (lambda done, total, r: progress(done, total, r[0]))
+    loop = chunks.run_chunks(advance, state, total=betas.size, chunk=chunk, stop=stop, progress=tell)
+    trace = Trace(*(np.array([r[0][k] for r in loop.records]) for k in range(4)))
+    recs = [r[1] for r in loop.records if r[1] is not None]
+    return loop.state, trace, (np.concatenate(recs) if recs else None)
 
 
 def sample(key, net: Network, beta: float, *, n_replicas: int, n_samples: int, every: int, interval: int = 1,
@@ -269,8 +274,10 @@ def sample(key, net: Network, beta: float, *, n_replicas: int, n_samples: int, e
         ``(spins, state)``: (n_samples * R, N) int8 spins and the final :class:`State`.
 
     Example:
-        >>> dev = devices.drives(devices.preset("inplane_low_barrier"))["self"]
+        >>> from pbits.device import stack
+        >>> dev = stack.drives(stack.preset("inplane_low_barrier"))["self"]
         >>> net = network(ising.from_dense([[0., 1.], [1., 0.]]), dev, 1.4e-5, dt=4e-13)
+        >>> from pbits.runtime import prng
         >>> sample(prng.key(0), net, 1.0, n_replicas=2, n_samples=3, every=4)[0].shape
         (6, 2)
     """
@@ -281,86 +288,3 @@ def sample(key, net: Network, beta: float, *, n_replicas: int, n_samples: int, e
     st, _, s = run(k2, st, net, np.full(int(n_samples) * int(every), beta), interval=interval,
                    record_every=int(every), chunk=int(every) * max(1, 2048 // int(every)))
     return s.reshape(-1, s.shape[-1]), st
-
-
-# --------------------------------------------------------------------------------------------- Max-Cut
-
-
-class MaxCutResult(NamedTuple):
-    """Outcome of :func:`solve_maxcut`."""
-
-    cut: float  # best cut over replicas [-]
-    spins: np.ndarray  # (n,) +-1 spins of the best cut
-    sim_time: float  # simulated time of the run [s]
-    energy: float  # Joule energy of magnets + synapses, all replicas [J]
-    energy_magnets: float  # Joule energy of the magnets, all replicas [J]
-    wall_time: float  # wall-clock time of the run, compilation included [s]
-    time_to_target: float  # first simulated time a replica reached target_cut, NaN if not [s]
-    flips_per_ns: float  # output flips per magnet per simulated ns, replica mean [1/ns]
-    trace: Trace  # per-chunk record
-
-
-def solve_maxcut(key, graph, *, scheme: str = "self", calibration: Calibration | None = None,
-                 n_replicas: int = 4, duration: float = 50e-9, beta: tuple = (0.1, 3.0), interval: int = 10,
-                 target_cut: float | None = None, stop_at_target: bool = False,
-                 progress: Optional[Callable] = None, layout: str = "sparse") -> MaxCutResult:
-    """Solve Max-Cut by annealing a device-level network: beta_eff ramps geometrically over ``duration``.
-
-    J_ij = -w_ij (:func:`circuits.maxcut.to_ising`); I_unit(t) = beta(t) I0.
-
-    Args:
-        key: ``jax.random`` key.
-        graph: :class:`circuits.gset.Graph`.
-        scheme: ``"self"`` (dissipation self-torque) or ``"heavy_metal"`` baseline.
-        calibration: from :func:`circuits.device_calibration.calibrated` (if None: calibrated here, ~5-10 s,
-            with ``oersted=False``, see there).
-        n_replicas: independent chips run in parallel.
-        duration: simulated anneal time [s].
-        beta: (start, end) of the geometric beta_eff ramp [-].
-        interval: Heun steps per synapse update.
-        target_cut: record the first time a replica reaches this cut (and stop if ``stop_at_target``).
-        progress: callback between chunks.
-        layout: ``"sparse"`` (padded neighbours) or ``"dense"``.
-
-    Returns:
-        :class:`MaxCutResult`.
-
-    Example:
-        >>> from circuits import gset
-        >>> dev = devices.drives(devices.preset("inplane_low_barrier"))["self"]
-        >>> p = calibrate.PbitParams(*(np.asarray(v) for v in (1.4e-5, 7e4, 0.0, 7e-10, 1.0, 1e-9, 0.0, 0.0, 0.0)))
-        >>> cal = Calibration(dev, p, 850.0, 4e-13, "self")  # or calibrated(key, "self") (~10 s)
-        >>> r = solve_maxcut(prng.key(0), gset.random_graph(6, 0.6), calibration=cal, duration=2e-9)
-        >>> r.cut, round(r.sim_time * 1e9, 3)
-        (6.0, 2.0)
-    """
-    _check_scheme(scheme, "solve_maxcut")
-    if not (len(beta) == 2 and np.all(np.isfinite(beta)) and min(beta) > 0):
-        raise ValueError(f"device_network.solve_maxcut: beta must be (start, end) with both > 0 (geometric ramp), "
-                         f"got {beta!r}")
-    if not (np.isfinite(duration) and duration > 0):
-        raise ValueError(f"device_network.solve_maxcut: duration must be a simulated time > 0 [s], got {duration!r}")
-    k_cal, k0, k1 = jax.random.split(key, 3)
-    cal = calibrated(k_cal, scheme, oersted=False) if calibration is None else calibration
-    model = maxcut.to_ising(graph, layout=layout)
-    net = network(model, cal.device, cal.params.i0, dt=cal.dt, offset=cal.params.offset,
-                  resistance=cal.resistance)
-    n_upd = max(1, int(round(duration / (cal.dt * interval))))
-    betas = np.geomspace(beta[0], beta[1], n_upd)
-    w = float(np.sum(graph.weights))
-    target = None if target_cut is None else w - 2.0 * float(target_cut)
-    st = init(k0, net, n_replicas)
-    t0 = time.perf_counter()
-    st, tr, _ = run(k1, st, net, betas, interval=interval, chunk=max(1, min(n_upd, 256)),
-                    target_energy=target, stop_at_target=stop_at_target, progress=progress)
-    jax.block_until_ready(st)
-    wall = time.perf_counter() - t0
-    r = int(jnp.argmin(st.best_energy))
-    spins = np.asarray(st.best_spins[r], np.int8)
-    cut = float(maxcut.cut_value(graph, spins))
-    t_hit = np.asarray(st.t_hit)
-    e_m = float(jnp.sum(st.e_magnet))
-    return MaxCutResult(cut, spins, float(st.t), e_m + float(jnp.sum(st.e_synapse)), e_m, wall,
-                        float(np.nanmin(t_hit)) if np.any(np.isfinite(t_hit)) else float("nan"),
-                        float(jnp.mean(st.flips)) / graph.n / (float(st.t) * 1e9), tr)
-

@@ -14,7 +14,8 @@ from __future__ import annotations
 import dimod
 import numpy as np
 
-from circuits import anneal, ising, run
+from circuits.annealing import schedules, simulated
+from circuits.model import ising
 
 
 class PbitSampler(dimod.Sampler):
@@ -22,7 +23,7 @@ class PbitSampler(dimod.Sampler):
 
     ``num_reads`` replicas run in parallel; each read is its replica's final state, as in
     dwave-samplers' SimulatedAnnealingSampler. The schedule is geometric over ``beta_range`` (default from the coupling
-    scale, :func:`circuits.anneal.default_beta_range`).
+    scale, :func:`circuits.annealing.schedules.default_beta_range`).
     """
 
     parameters = {"num_reads": [], "num_sweeps": [], "beta_range": [], "seed": [], "time_limit": []}
@@ -49,8 +50,8 @@ class PbitSampler(dimod.Sampler):
         model = ising.from_dense(Jm, hv, layout="sparse")
         betas = None
         if beta_range is not None:
-            betas = anneal.geometric(float(beta_range[0]), float(beta_range[1]), int(num_sweeps))
-        res = run.anneal(int(seed), model, betas, n_sweeps=int(num_sweeps), n_replicas=int(num_reads),
+            betas = schedules.geometric(float(beta_range[0]), float(beta_range[1]), int(num_sweeps))
+        res = simulated.anneal(int(seed), model, betas, n_sweeps=int(num_sweeps), n_replicas=int(num_reads),
                          time_limit=time_limit)
         samples = np.asarray(res.final_spins)
         bqm = dimod.BinaryQuadraticModel.from_ising(h, J)

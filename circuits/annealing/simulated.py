@@ -1,0 +1,199 @@
+"""Simulated annealing of R replicas with chromatic Gibbs sweeps of p-bits: :func:`anneal`.
+
+Each sweep updates every colour class of every replica (:func:`circuits.sampling.gibbs.column_sweep`, or the
+byte-packed sweep :func:`circuits.sampling.packed.sweep` when the couplings are in {-1, 0, +1}) at the beta of
+the schedule; after every sweep the energies of all replicas are computed afresh (exact in float32 for integer
+couplings; on a CPU cheaper than accumulating the energy changes of the colour-class updates) and the best
+state of every replica is kept. The reported best energy is re-scored in float64. The chunked run, its stop
+rules and checkpoints are :mod:`circuits.annealing.driver`; ``mesh=`` shards the replicas over devices
+(:mod:`pbits.runtime.sharding`) without changing the result.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from circuits.annealing import checkpoint as ckpt
+from circuits.annealing import driver, schedules
+from circuits.annealing.driver import ChunkTrace, Result, State
+from circuits.model import ising
+from circuits.sampling import coloring, gibbs, packed, rules
+from pbits.runtime import prng, sharding
+
+
+def init_state(key, model: ising.IsingModel, n_replicas: int, spins=None) -> State:
+    """Random (or given (R, n)) initial spins and their energies, as a column-layout :class:`State`."""
+    n = ising.n_spins(model)
+    if spins is None:
+        st = jnp.where(jax.random.bernoulli(key, 0.5, (n, n_replicas)), 1, -1).astype(jnp.int8)
+    else:
+        s = np.asarray(spins)
+        if s.shape != (n_replicas, n) or not np.all(np.abs(s) == 1):
+            raise ValueError(f"simulated.init_state: argument 'spins' must be ({n_replicas}, {n}) of +/-1, got shape {s.shape}")
+        st = jnp.asarray(s.T, jnp.int8)
+    e = initial_energy(model, st)
+    return State(st, e, st, e)
+
+
+initial_energy = jax.jit(gibbs.column_energy)  # the energies of initial states (compiled ahead of a run)
+
+
+def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_replicas: int = 16,
+           classes=None, update: Callable = rules.behavioural, spins=None, chunk: int | None = None,
+           time_limit: float | None = None, target_energy: float | None = None, progress: Callable | None = None,
+           checkpoint: str | Path | None = None, resume: str | Path | None = None, mesh=None,
+           packed: bool | None = None) -> Result:
+    """Simulated annealing of R replicas with chromatic Gibbs sweeps of p-bits.
+
+    Args:
+        key: PRNG key, or an integer seed (then the fast generator ``prng.key(seed)`` is used).
+        model: the IsingModel (dense or sparse).
+        betas: (n_sweeps,) schedule; default geometric over
+            :func:`circuits.annealing.schedules.default_beta_range`.
+        n_sweeps: sweeps when ``betas`` is None.
+        n_replicas: R independent replicas.
+        classes: colour classes (default ``coloring.greedy(model)``).
+        update: p-bit update rule ``update(key, field, beta, spins)`` (:mod:`circuits.sampling.rules`).
+        spins: optional (R, n) initial spins (default random).
+        chunk: sweeps per chunk (default :func:`circuits.annealing.driver.chunk_size`).
+        time_limit: wall-clock seconds from the call (compilation included); checked between chunks,
+            after at least one chunk.
+        target_energy: stop when any replica reaches ``E <= target_energy``.
+        progress: ``progress(sweeps_done, total, ChunkTrace) -> bool | None`` after every chunk; True stops
+            the run (``stopped = "interrupt"``).
+        checkpoint: write the state to this ``.npz`` file after every chunk and on stop.
+        resume: continue from this checkpoint (same model, R and schedule); ``key`` and the layout
+            (``packed``) are taken from it.
+        mesh: None (one device), "auto" (all ``jax.devices()``) or a ``jax.sharding.Mesh``: replicas are
+            sharded over its devices; the result is the same bit for bit. R must be a multiple of the device
+            count.
+        packed: sweep on byte-packed replicas (:mod:`circuits.sampling.packed`: couplings in {-1, 0, +1}, R a
+            multiple of 4). None (default) uses it when it applies, False never, True requires it. The two
+            layouts draw different random numbers, so a seed gives a different (equally exact) run in each;
+            ``Result.packed`` says which ran.
+
+    Returns:
+        A :class:`circuits.annealing.driver.Result`.
+
+    Example:
+        >>> m = ising.from_edges(4, [(0, 1), (1, 2), (2, 3), (3, 0)], [-1.0] * 4)
+        >>> anneal(0, m, n_sweeps=50, n_replicas=4).best_energy
+        -4.0
+    """
+    t_start = time.perf_counter()
+    key, seed = prng.key_and_seed(key)
+    classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
+    if betas is None:
+        betas = schedules.geometric(*schedules.default_beta_range(model), n_sweeps)
+    betas = np.asarray(schedules.check_schedule(betas, "simulated.anneal"))
+    n, R, total = ising.n_spins(model), driver.check_replicas(n_replicas, "simulated.anneal"), int(betas.shape[0])
+    mesh = sharding.make_mesh(mesh)
+    sharding.check_split(mesh, R, "simulated.anneal")
+    compile_time, prior = 0.0, driver.Prior()
+    if resume is not None:
+        ck = ckpt.load(resume)
+        ckpt.check_resume(ck, resume, "simulated.anneal", (n, R), ("schedule", betas, "sweeps/beta range"))
+        (key, seed), prior = ckpt.key_of(ck), driver.prior_from(ck)
+        packed = _resume_layout(ck, resume, packed, "simulated.anneal")
+        state = State(*(jnp.asarray(ck[f]) for f in State._fields))
+    else:
+        compile_time += driver.compile_seconds(initial_energy, model, jax.ShapeDtypeStruct((n, R), jnp.int8))
+        state = init_state(jax.random.fold_in(key, -1 & 0x7FFFFFFF), model, R, spins)
+    c = chunk or driver.chunk_size(model, R, total)
+    use_packed = _packed_layout(model, R, packed, "simulated.anneal")
+    advance, args = _advance(key, model, classes, betas, c, use_packed, mesh, update)
+    state = driver.shard_state(state, mesh)
+    compile_time += driver.compile_seconds(_chunk, *args(state, prior.done, min(c, max(1, total - prior.done))))
+
+    def snapshot(loop, trace):
+        wall = prior.elapsed + time.perf_counter() - t_start
+        return dict(**ckpt.state_arrays(loop.state), schedule=betas, packed=np.array(use_packed),
+                    **ckpt.common_arrays(key, seed, loop.done, trace, wall))
+
+    loop = driver.run(advance, state, total=total, chunk=c, prior=prior, t_start=t_start,
+                      best_energy=lambda s: s.best_energy, target_energy=target_energy, time_limit=time_limit,
+                      progress=progress, checkpoint=checkpoint, snapshot=snapshot)
+    return driver.result(model, loop.state, loop, prior, t_start=t_start, compile_time=compile_time,
+                         schedule=betas[:loop.done], seed=seed, method="anneal", packed=use_packed)
+
+
+def _advance(key, model, classes, betas, c: int, use_packed: bool, mesh, update):
+    """The loop's ``advance`` for :func:`anneal` and the argument builder of the jitted chunk (for compiling)."""
+    n = ising.n_spins(model)
+    rule = rules.as_rule(update)
+    half = gibbs.half_edges(model)  # each coupling once, for the energy of either layout
+    tables = sharding.put_tree(packed.build(model, classes, half), mesh) if use_packed else None
+    half = None if use_packed else sharding.put_tree(half, mesh)
+    model_d = sharding.put_tree(model, mesh)
+    cls = sharding.put(jnp.asarray(coloring.padded(classes, n)), mesh)
+
+    def args(state, start, m):
+        bs = jnp.asarray(np.resize(betas[start:start + m], c))  # padded; sweeps >= t_end are skipped
+        return (key, model_d, cls, state, sharding.put(bs, mesh), jnp.int32(start), jnp.int32(start + m), rule,
+                half, tables)
+
+    def advance(state, done, m):
+        state, tb, tm = _chunk(*args(state, done, m))
+        return state, ChunkTrace(np.asarray(tb)[:m], np.asarray(tm)[:m])  # waits for the chunk
+
+    return advance, args
+
+
+@jax.jit
+def _chunk(key, model, classes, state, betas, t0, t_end, update, half=None, tables=None):
+    """Advance sweeps t0..t_end-1 (at most ``len(betas)``): a ``fori_loop`` with a traced trip count, so
+    a shorter last chunk reuses the same compiled function. Returns (state, best (c,), mean (c,)); trace
+    entries past ``t_end - t0`` are 0. With ``tables`` (:class:`circuits.sampling.packed.Packed`) the sweeps run
+    on byte-packed spins (current and best states packed inside the chunk)."""
+    c = betas.shape[0]
+
+    def body(i, carry):
+        s, tb, tm = carry
+        k = jax.random.fold_in(key, t0 + i)
+        if tables is None:
+            st = gibbs.column_sweep(k, model, classes, s.spins, betas[i], update)[0]
+            e = gibbs.column_energy(model, st, half)  # exact; cheaper on a CPU than tracking block energy changes
+        else:
+            st = packed.sweep(k, tables, s.spins, betas[i], update)
+            e = packed.energy(tables, st)
+        better = e < s.best_energy
+        if tables is None:
+            best = jnp.where(better[None, :], st, s.best_spins)
+        else:
+            mask = packed.replica_mask(better)[None, :]
+            best = (st & mask) | (s.best_spins & ~mask)
+        s = State(st, e, best, jnp.where(better, e, s.best_energy))
+        return s, tb.at[i].set(s.best_energy), tm.at[i].set(e)
+
+    # per-replica traces, reduced over replicas once per chunk: no cross-device reduction per sweep
+    z = jnp.zeros((c,) + state.energy.shape, jnp.float32)
+    if tables is not None:
+        state = state._replace(spins=packed.pack(state.spins), best_spins=packed.pack(state.best_spins))
+    state, tb, tm = lax.fori_loop(0, jnp.minimum(t_end - t0, c), body, (state, z, z))
+    if tables is not None:
+        state = state._replace(spins=packed.unpack(state.spins), best_spins=packed.unpack(state.best_spins))
+    return state, jnp.min(tb, 1), jnp.mean(tm, 1)
+
+
+def _packed_layout(model: ising.IsingModel, n_replicas: int, want: bool | None, where: str) -> bool:
+    """Whether a run uses :mod:`circuits.sampling.packed` (``want`` is ``packed=`` of :func:`anneal`)."""
+    why = packed.unsupported(model, n_replicas)
+    if want and why:
+        raise ValueError(f"{where}: packed=True cannot be used: {why}; use packed=None to choose automatically")
+    return why is None if want is None else bool(want)
+
+
+def _resume_layout(ck, path, want: bool | None, where: str) -> bool:
+    """The layout of a checkpointed run; an explicit ``packed=`` (``want``) that contradicts it is refused,
+    because the run would not continue bit for bit."""
+    saved = bool(ck["packed"]) if "packed" in ck else False
+    if want is not None and bool(want) != saved:
+        raise ValueError(f"{where}: checkpoint '{path}' was written with packed={saved}; resume with packed={saved} "
+                         "or packed=None to continue the same run")
+    return saved

@@ -1,0 +1,91 @@
+"""What the sub-commands of ``pbits`` share: the data directory, the progress bar, and joining a multi-host job.
+
+This is the only place where the project reads environment variables (``PBITS_SHARED`` and the multi-host
+variables below) and writes progress to the terminal; the library only calls ``progress(done, total, record)``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+_ENV = (("coordinator_address", ("PBITS_COORDINATOR", "JAX_COORDINATOR_ADDRESS")),
+        ("num_processes", ("PBITS_NUM_PROCESSES", "JAX_NUM_PROCESSES")),
+        ("process_id", ("PBITS_PROCESS_ID", "JAX_PROCESS_ID")))
+
+
+def shared_dir() -> Path:
+    """The data directory: ``$PBITS_SHARED``, else ``shared/`` beside the repository."""
+    env = os.environ.get("PBITS_SHARED")
+    return Path(env) if env else Path(__file__).resolve().parents[2].parent / "shared"
+
+
+class Bar:
+    """A progress bar on stderr, usable as the library's ``progress(done, total, record)`` callback.
+
+    ``describe(record) -> str`` turns a driver's chunk record into the text after the counts (e.g. the best cut
+    so far, the quantity the summary reports). Draws nothing when ``enabled`` is False; never asks to stop.
+    """
+
+    def __init__(self, unit: str, describe: Callable | None = None, *, enabled: bool = True):
+        self.unit, self.describe, self.enabled, self.t0, self.shown = unit, describe, enabled, time.perf_counter(), False
+
+    def __call__(self, done, total, record=None):
+        if not self.enabled:
+            return None
+        frac = done / max(1, total)
+        text = self.describe(record) if (self.describe is not None and record is not None) else ""
+        sys.stderr.write(f"\r[{'#' * int(30 * frac):<30}] {done}/{total} {self.unit}  {text}  "
+                         f"{time.perf_counter() - self.t0:.1f} s")
+        sys.stderr.flush()
+        self.shown = True
+        return None
+
+    def close(self):
+        """End the bar's line (if it drew one)."""
+        if self.enabled and self.shown:
+            sys.stderr.write("\n")
+
+
+def distributed_args(environ=None) -> dict:
+    """The keyword arguments of ``jax.distributed.initialize`` from ``PBITS_COORDINATOR`` /
+    ``PBITS_NUM_PROCESSES`` / ``PBITS_PROCESS_ID`` (or the ``JAX_*`` names); empty if none is set (JAX's own
+    cluster detection then decides).
+
+    Example:
+        >>> distributed_args({"PBITS_COORDINATOR": "h:1", "PBITS_NUM_PROCESSES": "2", "PBITS_PROCESS_ID": "1"})
+        {'coordinator_address': 'h:1', 'num_processes': 2, 'process_id': 1}
+    """
+    env = os.environ if environ is None else environ
+    out = {}
+    for name, names in _ENV:
+        var = next((v for v in names if env.get(v)), None)
+        if var is None:
+            continue
+        value = env[var]
+        if name != "coordinator_address":
+            try:
+                value = int(value)
+            except ValueError:
+                raise ValueError(f"--distributed: environment variable {var} must be an integer, got {value!r}") from None
+        out[name] = value
+    n, i = out.get("num_processes"), out.get("process_id")
+    if n is not None and n < 1:
+        raise ValueError(f"--distributed: the number of processes must be >= 1, got {n}")
+    if n is not None and i is not None and not 0 <= i < n:
+        raise ValueError(f"--distributed: the process id must be in 0..{n - 1}, got {i}")
+    return out
+
+
+def join_distributed(environ=None) -> dict:
+    """Join a multi-host JAX job (``jax.distributed.initialize``) before anything else uses JAX; returns the
+    arguments used. On CPU-only hosts JAX needs its gloo collectives, which this selects."""
+    import jax
+
+    kw = distributed_args(environ)
+    # asking for the backend here would initialise it, which jax.distributed.initialize forbids
+    jax.config.update("jax_cpu_collectives_implementation", "gloo")
+    jax.distributed.initialize(**kw)
+    return kw

@@ -1,0 +1,67 @@
+"""The ``pbits`` command line: one dispatcher, thin sub-commands.
+
+Each sub-command lives in its own module of :mod:`circuits.cli` that defines ``configure(parser)`` (add its
+options) and ``run(args) -> int`` (call the public API, print, return an exit code). The command line lives in
+``circuits`` because ``circuits`` may import ``pbits`` but never the reverse.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# sub-command -> (module, one-line help)
+COMMANDS = {
+    "maxcut": ("circuits.cli.maxcut", "solve a Max-Cut problem with a p-bit annealer"),
+    "factor": ("circuits.cli.factor", "factor an integer with p-bits (factor-bit network or reversed multiplier)"),
+    "device": ("circuits.cli.device", "derived parameters and switching of a nanomagnet device"),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the chosen sub-command's module is imported (fast start, isolated failures)."""
+    parser = argparse.ArgumentParser(
+        prog="pbits",
+        description="Probabilistic computers built from dissipation-switched nanomagnets.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_, description=help_)
+        if name == command:
+            mod = importlib.import_module(module)
+            mod.configure(p)
+            p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse ``argv`` and run the sub-command; errors of bad input are one line on stderr (exit code 2)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    parser = build_parser(command)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except (ValueError, FileNotFoundError, OSError) as err:
+        print(f"pbits {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+def entry() -> int:
+    """The ``pbits`` console script: one XLA CPU device per core for ``maxcut`` (not with ``--distributed``,
+    where each process keeps its one device and the replicas split over the processes), then :func:`main`."""
+    if len(sys.argv) > 1 and sys.argv[1] == "maxcut" and "--distributed" not in sys.argv:
+        from pbits.runtime import sharding
+
+        sharding.use_cpu_cores()
+    return main()
+
+
+if __name__ == "__main__":
+    sys.exit(entry())

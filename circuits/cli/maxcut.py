@@ -1,0 +1,154 @@
+"""``pbits maxcut [FILE]``: Max-Cut with p-bits, a thin face over :func:`circuits.problems.maxcut.solve`.
+
+Without FILE it solves a built-in 800-node random graph with G-set density (seed 0). The ``pbits`` command
+gives XLA one CPU device per core (:func:`pbits.runtime.sharding.use_cpu_cores`) and the replicas are split
+over them when their number divides evenly (same result bit for bit). If the best-known table
+(``$PBITS_SHARED/gset/best_known.csv``) knows the graph, the best-known cut and the ratio are printed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import numpy as np
+
+from circuits.cli import common
+from pbits.device.stack import SCHEMES
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``pbits maxcut``."""
+    parser.add_argument("file", nargs="?", metavar="FILE",
+                        help="G-set/rudy graph file (default: built-in 800-node random graph, seed 0)")
+    parser.add_argument("--sweeps", type=int, default=1000, help="sweeps per replica (default 1000)")
+    parser.add_argument("--replicas", type=int, default=None,
+                        help="independent replicas (default 64; 4 with --device sllg)")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                        help="stop after this wall time (checked between chunks)")
+    parser.add_argument("--target", type=float, default=None, metavar="CUT", help="stop once a cut >= CUT is found")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); runs are reproducible")
+    parser.add_argument("--method", choices=("anneal", "tempering"), default="anneal",
+                        help="simulated annealing (default) or parallel tempering")
+    parser.add_argument("--rule", choices=("pbit", "metropolis"), default="pbit",
+                        help="update rule: behavioural p-bit (heat bath, default) or Metropolis")
+    parser.add_argument("--beta", type=float, nargs=2, default=None, metavar=("BETA0", "BETA1"),
+                        help="geometric schedule from BETA0 (hot) to BETA1 (cold), in 1/|J| units (default: "
+                             "from the couplings, schedules.default_beta_range); with --method tempering the ladder's "
+                             "ends; with --device sllg the beta_eff ramp")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    parser.add_argument("--device", choices=("behavioural", "sllg"), default="behavioural",
+                        help="behavioural p-bits (default) or a device-level network of sLLG magnets driven by "
+                             "synapse currents (circuits.device_network)")
+    parser.add_argument("--torque", choices=SCHEMES, default="self",
+                        help="with --device sllg: dissipation self-torque (default) or a heavy-metal baseline "
+                             "(pt, ta, w)")
+    parser.add_argument("--sim-time", type=float, default=100.0, metavar="NS",
+                        help="with --device sllg: simulated anneal time [ns] (default 100)")
+    parser.add_argument("--plot", metavar="FILE", default=None, help="save the best-cut trace to FILE (png/pdf)")
+    parser.add_argument("--checkpoint", metavar="FILE", default=None,
+                        help="save the run state to FILE (.npz) after each chunk and on Ctrl-C")
+    parser.add_argument("--resume", metavar="FILE", default=None, help="continue a run from a checkpoint FILE")
+    parser.add_argument("--shard", action="store_true",
+                        help="shard the replicas over all jax.devices() (--replicas must be a multiple of their "
+                             "count); without it they are split over the local CPU cores if --replicas divides evenly")
+    parser.add_argument("--distributed", action="store_true",
+                        help="join a multi-host job first (jax.distributed; PBITS_COORDINATOR, PBITS_NUM_PROCESSES, "
+                             "PBITS_PROCESS_ID or the cluster's own variables), then shard over all hosts' devices")
+
+
+def run(args) -> int:
+    """Solve, print the summary or one JSON object; return the exit code."""
+    if getattr(args, "distributed", False):
+        common.join_distributed()
+    import jax
+
+    from circuits.problems import gset, maxcut
+
+    device = args.device == "sllg"
+    if args.replicas is None:
+        args.replicas = 4 if device else 64
+    if args.sweeps < 1:
+        raise ValueError(f"--sweeps must be a positive integer, got {args.sweeps}")
+    if args.replicas < 1:
+        raise ValueError(f"--replicas must be a positive integer, got {args.replicas}")
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise ValueError(f"--time-limit must be positive seconds, got {args.time_limit}")
+    if args.beta is not None and not (0 <= args.beta[0] < args.beta[1] and np.isfinite(args.beta[1])):
+        raise ValueError(f"--beta must be two numbers 0 <= BETA0 < BETA1 (hot to cold), got {args.beta[0]:g} "
+                         f"{args.beta[1]:g}")
+    if device and not args.sim_time > 0:
+        raise ValueError(f"--sim-time must be a positive number of nanoseconds, got {args.sim_time}")
+    graph = gset.read(args.file) if args.file else gset.random_graph(800, 0.06, seed=0)
+    best_known = gset.best_known(graph.name, common.shared_dir() / "gset" / "best_known.csv") if args.file else None
+    leader = jax.process_index() == 0  # with --distributed only process 0 reports
+    mesh = "auto" if (args.shard or args.distributed) else "local"  # "local": over the cores if R splits evenly
+    W = maxcut.total_weight(graph)
+    if device:
+        bar = common.Bar("synapse updates", lambda tr: f"best cut {(W - tr.best_energy) / 2:.0f}",
+                         enabled=sys.stderr.isatty() and not args.json)
+    else:
+        bar = common.Bar("sweeps", lambda tr: f"best cut {(W - float(tr.best[-1])) / 2:.0f}",
+                         enabled=sys.stderr.isatty() and not args.json and leader)
+    r = maxcut.solve(args.seed, graph, method="device" if device else args.method, n_sweeps=args.sweeps,
+                     n_replicas=args.replicas, rule=args.rule, beta=None if args.beta is None else tuple(args.beta),
+                     time_limit=args.time_limit, target_cut=args.target, progress=bar, checkpoint=args.checkpoint,
+                     resume=args.resume, mesh=None if device else mesh, scheme=args.torque,
+                     sim_time=args.sim_time * 1e-9)
+    bar.close()
+    out = _summary(args, graph, best_known, r, jax)
+    if not leader:
+        return 130 if out.get("stopped") == "keyboard" else 0
+    if args.plot and not device:
+        from circuits import plotting
+
+        plotting.cut_trace(r.run, W, best_known=best_known, path=args.plot)
+    if args.json:
+        print(json.dumps(out))
+    else:
+        _print(out, args)
+    return 130 if out.get("stopped") == "keyboard" else 0
+
+
+def _summary(args, graph, best_known, r, jax) -> dict:
+    """The JSON-ready summary of a :class:`circuits.problems.maxcut.MaxCutResult`."""
+    out = {"instance": graph.name, "n": graph.n, "m": int(len(graph.edges)), "best_cut": r.cut,
+           "best_known": best_known, "ratio": None if best_known is None else r.cut / best_known, "seed": args.seed}
+    if r.method == "device":
+        d = r.run
+        hit = None if np.isnan(d.time_to_target) else d.time_to_target
+        return {**out, "method": f"sllg-{d.scheme}", "sim_time_s": d.sim_time, "energy_J": d.energy,
+                "energy_magnets_J": d.energy_magnets, "time_s": d.wall_time, "time_to_target_s": hit,
+                "flips_per_ns": d.flips_per_ns, "replicas": args.replicas}
+    res = r.run
+    return {**out, "method": res.method, "best_energy": res.best_energy, "time_s": res.wall_time,
+            "compile_s": res.compile_time, "run_s": res.run_time, "sweeps": res.sweeps, "replicas": res.n_replicas,
+            "spin_updates_per_s": res.spin_updates_per_s, "schedule": r.schedule, "seed": res.seed,
+            "stopped": res.stopped, "checkpoint": args.checkpoint, "packed": res.packed,
+            "devices": r.devices, "processes": jax.process_count()}
+
+
+def _print(out: dict, args) -> None:
+    """The human-readable summary."""
+    print(f"instance      {out['instance']}  (n = {out['n']}, m = {out['m']})")
+    if out["method"].startswith("sllg"):
+        print(f"device        sLLG magnets, {args.torque} torque, {out['replicas']} replicas, seed {out['seed']}")
+    else:
+        print(f"method        {out['method']}, {out['replicas']} replicas, {out['sweeps']} sweeps, seed {out['seed']}")
+    print(f"best cut      {out['best_cut']:g}")
+    if out["best_known"] is not None:
+        print(f"best known    {out['best_known']}  (ratio {out['ratio']:.5f})")
+    if out["method"].startswith("sllg"):
+        hit = out["time_to_target_s"]
+        reached = "" if hit is None else f"  (target reached at {hit * 1e9:.4g} ns)"
+        print(f"simulated     {out['sim_time_s'] * 1e9:.4g} ns{reached}")
+        print(f"energy        {out['energy_J']:.4g} J  (magnets {out['energy_magnets_J']:.4g} J, "
+              f"synapses {out['energy_J'] - out['energy_magnets_J']:.4g} J)")
+        print(f"wall time     {out['time_s']:.2f} s")
+        return
+    print(f"time          {out['time_s']:.2f} s = {out['compile_s']:.2f} s compiling + "
+          f"{out['run_s']:.2f} s running  ({out['spin_updates_per_s']:.3g} spin updates/s)")
+    if out["stopped"] != "done":
+        print(f"stopped       {out['stopped']}" + (f"; state saved to {args.checkpoint}" if args.checkpoint else ""))
+    if args.plot:
+        print(f"plot          {args.plot}")

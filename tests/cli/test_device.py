@@ -1,0 +1,87 @@
+"""``pbits device``: the derived-parameter report (JSON and text, a parameter file), switching curves with a plot,
+and ``--transfer``: transfer curves, I0, tau_c and energy per random bit.
+
+Device: Choi et al., Nature Communications 2025, doi:10.1038/s41467-025-61073-w.
+"""
+import argparse
+import json
+
+import pytest
+
+from circuits.cli import device as cli_device
+from pbits.device import stack
+
+
+def _parser():
+    parser = argparse.ArgumentParser()
+    cli_device.configure(parser)
+    return parser
+
+
+def test_cli_transfer_json_and_plot(tmp_path, capsys):
+    png = tmp_path / "tr.png"
+    args = _parser().parse_args(["--transfer", "--preset", "inplane_low_barrier", "--magnets", "8", "--points", "5",
+                                 "--duration", "4e-9", "--json", "--plot", str(png)])
+    assert cli_device.run(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["schemes"]) == {"self", "pt"}
+    for d in out["schemes"].values():
+        assert d["i0_A"] > 0 and d["tau_c_s"] > 0 and d["energy_per_bit_J"] > 0 and len(d["current_A"]) == 5
+    assert out["energy_ratio_baseline_over_self"] > 0 and out["baseline"].startswith("pt")
+    assert png.stat().st_size > 0
+
+
+def test_cli_transfer_text_and_errors(capsys):
+    args = _parser().parse_args(["--transfer", "--magnets", "4", "--points", "3", "--duration", "2e-9",
+                                 "--baseline", "ta"])
+    assert cli_device.run(args) == 0
+    text = capsys.readouterr().out
+    assert "ni_low_barrier" in text and "energy per random bit" in text and "ta without Oersted" in text
+    with pytest.raises(ValueError, match="low-barrier"):
+        cli_device.run(_parser().parse_args(["--transfer", "--preset", "ni_afmi"]))
+    with pytest.raises(ValueError, match="--magnets"):
+        cli_device.run(_parser().parse_args(["--transfer", "--magnets", "1"]))
+    with pytest.raises(ValueError, match="--duration"):
+        cli_device.run(_parser().parse_args(["--transfer", "--duration", "-1"]))
+
+
+def test_cli_device_json_and_text(capsys, tmp_path):
+    parser = argparse.ArgumentParser()
+    cli_device.configure(parser)
+    assert cli_device.run(parser.parse_args(["--preset", "ni_afmi", "--json"])) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["self_torque"]["xi_dl"] == pytest.approx(0.083, rel=1e-4)
+    assert out["energy"]["ratio_baseline_over_self"] > 1 and "pt" in out["energy"]["baseline"]
+    params = tmp_path / "dev.json"
+    params.write_text(json.dumps({"magnet": {"ms": 4.8e5, "thickness": 3e-9, "area": 5.9e-15, "alpha": 0.03,
+                                             "easy_axis": [0, 1, 0], "demag": [0.045, 0.013, 0.942]},
+                                  "self_torque": {"preset": "ni", "a_cap": 0.1}}))
+    assert cli_device.run(parser.parse_args(["--params", str(params), "--baseline", "ta"])) == 0
+    text = capsys.readouterr().out
+    assert "delta" in text and "ta (" in text
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"magnet": {"ms": 4.8e5, "thickness": 3e-9, "area": 5.9e-15, "alpha": 0.03,
+                                          "temperature": -3}}))
+    with pytest.raises(ValueError, match="temperature"):
+        cli_device.run(parser.parse_args(["--params", str(bad)]))
+
+
+def test_cli_switching_plot(tmp_path, capsys):
+    parser = argparse.ArgumentParser()
+    cli_device.configure(parser)
+    png = tmp_path / "sw.png"
+    args = parser.parse_args(["--switching", "--points", "3", "--trials", "4", "--width", "1e-9", "--json",
+                              "--plot", str(png)])
+    assert cli_device.run(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["switching"]) == {"self", "pt", "energy_ratio_at_p50"}
+    assert png.stat().st_size > 0
+
+
+def test_device_presets_and_summary():
+    for name in stack.PRESETS:
+        s = cli_device.summary(stack.preset(name))
+        assert s["magnet"]["delta"] > 0
+    assert cli_device.summary(stack.preset("pma"))["magnet"]["delta"] == pytest.approx(40.0, rel=1e-6)
+    with pytest.raises(ValueError, match="unknown device"):
+        stack.preset("nio")

@@ -1,0 +1,90 @@
+"""``pbits maxcut``: the built-in default run, JSON and plot, best-known ratio, checkpoint/resume, rule and beta,
+bad input, and the device-level mode."""
+import argparse
+import json
+
+import pytest
+
+from circuits.cli import maxcut as command
+from circuits.cli import main
+
+
+def _cli(argv):
+    parser = argparse.ArgumentParser()
+    command.configure(parser)
+    return command.run(parser.parse_args(argv))
+
+
+def test_cli_default_run(capsys):
+    assert _cli([]) == 0
+    out = capsys.readouterr().out
+    assert "random800-0" in out and "best cut" in out and "spin updates/s" in out
+
+
+def test_cli_json_plot_and_best_known(capsys, tmp_path, shared_dir):
+    shared = shared_dir
+    if not (shared / "gset" / "G11.txt").is_file():
+        pytest.skip("shared G-set data not found")
+    plot = tmp_path / "trace.png"
+    assert _cli([str(shared / "gset" / "G11.txt"), "--json", "--sweeps", "300", "--replicas", "16",
+                 "--seed", "3", "--plot", str(plot)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for k in ("best_cut", "time_s", "compile_s", "run_s", "sweeps", "spin_updates_per_s", "schedule", "seed",
+              "best_known", "ratio"):
+        assert k in out
+    assert out["time_s"] == pytest.approx(out["compile_s"] + out["run_s"])
+    assert out["best_known"] == 564 and out["seed"] == 3 and out["sweeps"] == 300
+    assert 0.95 < out["ratio"] <= 1.0 and plot.stat().st_size > 0
+    assert out["schedule"]["kind"] == "geometric"
+
+
+def test_cli_checkpoint_resume_and_errors(capsys, tmp_path):
+    g = tmp_path / "tiny.txt"
+    g.write_text("4 4\n1 2 1\n2 3 1\n3 4 1\n4 1 1\n")
+    ck = tmp_path / "ck.npz"
+    assert _cli([str(g), "--json", "--sweeps", "50", "--replicas", "4", "--checkpoint", str(ck)]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["best_cut"] == 4 and ck.is_file()
+    assert _cli([str(g), "--json", "--sweeps", "50", "--replicas", "4", "--resume", str(ck)]) == 0
+    assert json.loads(capsys.readouterr().out)["best_cut"] == 4
+    pt = tmp_path / "pt.npz"
+    argv = [str(g), "--json", "--sweeps", "40", "--replicas", "4", "--method", "tempering"]
+    assert _cli(argv + ["--checkpoint", str(pt)]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["method"] == "tempering" and first["best_cut"] == 4 and pt.is_file()
+    assert _cli(argv + ["--resume", str(pt)]) == 0
+    assert json.loads(capsys.readouterr().out)["sweeps"] == 40
+    bad = tmp_path / "bad.txt"
+    bad.write_text("4 1\n1 9 1\n")
+    with pytest.raises(ValueError, match="line 2 of 'bad.txt'"):
+        _cli([str(bad)])
+    with pytest.raises(FileNotFoundError):
+        _cli([str(tmp_path / "missing.txt")])
+    with pytest.raises(ValueError, match="--sweeps"):
+        _cli(["--sweeps", "0"])
+
+
+def test_cli_rule_and_beta(capsys, tmp_path):
+    """--rule and --beta reach the driver and the JSON record; a reversed schedule is refused."""
+    g = tmp_path / "ring.txt"
+    g.write_text("6 6\n1 2 1\n2 3 1\n3 4 1\n4 5 1\n5 6 1\n6 1 1\n")
+    assert _cli([str(g), "--json", "--sweeps", "60", "--replicas", "4", "--rule", "metropolis",
+                 "--beta", "0.2", "3"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["best_cut"] == 6  # the even ring is bipartite: every edge is cut
+    assert out["schedule"] == {"kind": "geometric", "beta0": 0.2, "beta1": 3.0, "n_sweeps": 60, "rule": "metropolis"}
+    assert _cli([str(g), "--json", "--sweeps", "40", "--replicas", "4", "--method", "tempering",
+                 "--beta", "0.2", "3"]) == 0
+    ladder = json.loads(capsys.readouterr().out)["schedule"]["ladder"]
+    assert ladder[0] >= 0.2 - 1e-9 and ladder[-1] <= 3.0 + 1e-9
+    with pytest.raises(ValueError, match="--beta"):
+        _cli([str(g), "--beta", "3", "0.2"])
+
+
+def test_cli_maxcut_device_sllg_json(tmp_path, capsys):
+    g = tmp_path / "ring16.txt"
+    g.write_text("16 16\n" + "".join(f"{i + 1} {(i + 1) % 16 + 1} 1\n" for i in range(16)))
+    assert main.main(["maxcut", str(g), "--device", "sllg", "--sim-time", "3", "--replicas", "2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "sllg-self" and 0 < out["best_cut"] <= 16 and out["energy_J"] > 0
+    assert out["sim_time_s"] > 0 and out["replicas"] == 2
