@@ -1,7 +1,7 @@
 """Calibrated behavioural p-bits against sLLG: low-barrier presets, populations, a circuits network, energy.
 
 Tolerances are k standard errors from the sample size (independent magnets in one vectorised run), plus the
-0.02 RMS / 10 % allowances the issue states. Device: Choi et al., Nature Communications 2025,
+0.02 RMS / 10 % model allowances stated in each test. Device: Choi et al., Nature Communications 2025,
 doi:10.1038/s41467-025-61073-w; docs/physics.md §3.4-3.5, §4, §1.6.
 """
 import math
