@@ -133,3 +133,15 @@ def test_bad_input():
         logic.to_ising(logic.AND("a", "b", "c"), {"a": 2})
     with pytest.raises(ValueError, match="strength"):
         logic.to_ising(logic.AND("a", "b", "c"), {"a": 1}, strength=-1.0)
+
+
+@pytest.mark.parametrize("clamp", [None, {"A": 1, "B": 0}, {"C": 1}])
+def test_pinned_circuit_samples_match_exact_boltzmann(clamp):
+    """logic.sample of the AND gate (free, forward, reverse) against enumeration of the pinned network."""
+    gate = logic.AND("A", "B", "C")
+    n = 8192
+    bits = logic.sample(jax.random.key(3), gate, clamp, beta=1.0, n_chains=n, burn_in=200)
+    model, _ = logic.to_ising(gate, clamp)
+    p = exact.boltzmann(model, 1.0)
+    kl = exact.kl(exact.empirical(2 * bits - 1), p)
+    assert kl < 3 * exact.kl_floor(8, n), kl
