@@ -98,7 +98,7 @@ def build(model: ising.IsingModel, classes, half=None) -> Packed:
     why = unsupported(model, 4)
     if why:
         raise ValueError(f"packed.build: {why}; the packed sweep needs the sparse layout with couplings in "
-                         "{-1, 0, +1}; use circuits.gibbs for other models")
+                         "{-1, 0, +1}; use circuits.sampling.gibbs for other models")
     nbr, w = np.asarray(model.nbr), np.asarray(model.w)
     cl = coloring.padded(classes, n)
     bias = np.asarray(model.h, np.float64) - (w > 0).sum(1) + (w < 0).sum(1)

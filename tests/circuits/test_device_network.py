@@ -75,7 +75,7 @@ def test_fast_synapse_samples_boltzmann_and_matches_behavioural(cal):
     kl_dev = exact.kl(p, q)
     # KL of an unbiased estimate ~ floor * chi2_{K-1}/(K-1): mean floor, sd floor sqrt(2/(K-1))
     bound = floor * (1 + K * math.sqrt(2 / (2 ** n - 1)))
-    # behavioural sampler (circuits.gibbs, heat-bath p-bits) with the same R x S samples
+    # behavioural sampler (circuits.sampling.gibbs, heat-bath p-bits) with the same R x S samples
     b = gibbs.sample(jax.random.key(2), model, jnp.ones((R, n)), BETA, n_samples=S, thin=2, burn_in=20)
     b_r = _per_replica(np.transpose(np.asarray(b), (0, 1, 2)), S, R, n)
     kl_beh = exact.kl(b_r.mean(0), q)

@@ -1,4 +1,4 @@
-"""Byte-packed replicas (circuits.packed) against exact results: Boltzmann enumeration, Kaufman's 2D Ising
+"""Byte-packed replicas (circuits.sampling.packed) against exact results: Boltzmann enumeration, Kaufman's 2D Ising
 energies, the exact energy, and the same optima as the int8 layout."""
 import jax
 import jax.numpy as jnp

@@ -181,7 +181,7 @@ def test_O12_norm_preserved():
     assert np.isfinite(drift) and drift > np.max(np.abs(norm - 1))
 
 
-# The fast generator (pbits.prng: Box-Muller normals on a counter hash) and the weak "uniform" noise,
+# The fast generator (pbits.runtime.prng: Box-Muller normals on a counter hash) and the weak "uniform" noise,
 # sqrt(3) U(-1, 1) (first three moments of N(0, 1), same weak order; Kloeden & Platen sec. 14.1), must
 # give the same Boltzmann equilibrium: O1 on <m_z^2> and the KS distance of the final states, and O2's
 # alpha = 1 case against its 2T control.
