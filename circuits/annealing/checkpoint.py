@@ -45,7 +45,7 @@ def common_arrays(key, seed, done: int, trace, wall: float) -> dict:
     """Key, seed, sweeps done, the run's trace (:class:`circuits.annealing.driver.Trace`) and wall time: the
     part of a checkpoint every annealer writes."""
     return dict(key=np.asarray(jax.random.key_data(key)), key_impl=np.array(str(jax.random.key_impl(key))),
-                seed=np.array(-1 if seed is None else seed), sweeps=np.array(done), trace_best=trace.best,
+                seed=np.array("" if seed is None else str(int(seed))), sweeps=np.array(done), trace_best=trace.best,
                 trace_mean=trace.mean, trace_time=trace.time, trace_sweep=trace.sweep, wall_time=np.array(wall))
 
 
@@ -63,6 +63,7 @@ def check_resume(ck, path, where, shape, *same) -> None:
 
 
 def key_of(ck):
-    """``(key, seed)`` stored in a checkpoint."""
+    """``(key, seed)`` stored in a checkpoint (the seed as written, any Python int, or None for a key)."""
     key = jax.random.wrap_key_data(jnp.asarray(ck["key"]), impl=prng.resolve(str(ck["key_impl"])))
-    return key, (int(ck["seed"]) if int(ck["seed"]) >= 0 else None)
+    seed = str(ck["seed"])
+    return key, (int(seed) if seed else None)

@@ -146,12 +146,12 @@ def factor(key, N, *, method: str = "product", n_replicas: int | None = None, n_
     if beta is not None and (np.shape(beta) != (2,) or not np.all(np.asarray(beta, float) > 0)):
         raise ValueError(f"factor: beta must be (beta0, beta1) with both > 0, got {beta!r}")
     t0 = time.perf_counter()
-    seed = int(key) if isinstance(key, (int, np.integer)) else None
+    key, seed = prng.key_and_seed(key)
     if method == "product":
-        key = prng.key(seed) if seed is not None else key
         return _product(key, N, int(n_replicas), int(n_sweeps), beta, int(max_restarts), time_limit, progress,
                         t0, seed)
-    key = jax.random.key(seed) if seed is not None else key  # threefry: the multiplier's measured defaults
+    if seed is not None:  # threefry for the multiplier: its defaults were measured with it
+        key = prng.key(seed, fast=False)
     return _multiplier(key, N, int(n_replicas), int(n_sweeps), beta or (0.1, 1.5), int(max_restarts), time_limit,
                        progress, t0, seed)
 

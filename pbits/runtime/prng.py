@@ -15,6 +15,8 @@ Measured speed and the choice are in the repository's BENCHMARKS.md.
 """
 from __future__ import annotations
 
+import hashlib
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -81,15 +83,44 @@ def resolve(name: str):
     return FAST if name in ("pbits_hash32", str(FAST)) else name
 
 
+def seed_words(seed: int) -> tuple[int, int]:
+    """``(lo, hi)``: 32-bit words of any Python int seed, distinct for distinct seeds in [-2^63, 2^63).
+
+    Seeds in that range are taken as 64-bit two's complement (so -1, 2^32 - 1 and 2^32 all differ); larger
+    magnitudes are folded to 64 bits by a BLAKE2b hash of their digits (a collision has probability 2^-64).
+
+    Example:
+        >>> seed_words(1), seed_words(2**32), seed_words(-1)
+        ((1, 0), (0, 1), (4294967295, 4294967295))
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"prng: a seed must be an integer, got {seed!r}")
+    seed = int(seed)
+    if not -2**63 <= seed < 2**63:
+        seed = int.from_bytes(hashlib.blake2b(str(seed).encode(), digest_size=8).digest(), "little") - 2**63
+    return seed & 0xFFFFFFFF, (seed >> 32) & 0xFFFFFFFF
+
+
 def key(seed: int, *, fast: bool = True):
-    """A typed key from an integer seed: the fast generator by default, threefry2x32 with ``fast=False``.
+    """A typed key from any integer seed: the fast generator by default, threefry2x32 with ``fast=False``.
+
+    The seed's 64-bit words (:func:`seed_words`) make the key, so seeds 0 and 2^32, or 2^63 and beyond, give
+    distinct streams; for 0 <= seed < 2^31 the key equals ``jax.random.key(seed, impl=...)``.
 
     Example:
         >>> k = key(0)
         >>> jax.random.uniform(k, (3,)).shape
         (3,)
+        >>> bool(jnp.all(jax.random.key_data(key(2**32)) != jax.random.key_data(key(0))))
+        True
     """
-    return jax.random.key(int(seed), impl=FAST if fast else "threefry2x32")
+    lo, hi = seed_words(seed)
+    if not fast:
+        return jax.random.wrap_key_data(jnp.asarray(np.array([hi, lo], np.uint32)), impl="threefry2x32")
+    lo, hi = np.uint32(lo), np.uint32(hi)
+    with np.errstate(over="ignore"):
+        words = np.array([_hash(lo ^ _GOLD), _hash(hi + _hash(lo + np.uint32(0x632BE5AB)))], np.uint32)
+    return jax.random.wrap_key_data(jnp.asarray(words), impl=FAST)
 
 
 def key_and_seed(seed_or_prng):
@@ -103,6 +134,9 @@ def key_and_seed(seed_or_prng):
     """
     if isinstance(seed_or_prng, (int, np.integer)) and not isinstance(seed_or_prng, bool):
         return key(int(seed_or_prng)), int(seed_or_prng)
+    if not isinstance(seed_or_prng, (jax.Array, np.ndarray)):
+        raise ValueError(f"expected an integer seed or a typed jax.random key, got {type(seed_or_prng).__name__} "
+                         f"{seed_or_prng!r:.60}; pass e.g. 0 or jax.random.key(0)")
     return seed_or_prng, None
 
 

@@ -115,3 +115,17 @@ def test_compile_time_is_reported_apart():
     for r in (first, again):
         assert r.wall_time == pytest.approx(r.compile_time + r.run_time)
         assert r.spin_updates_per_s == pytest.approx(60 * 3 * 37 / r.run_time)
+
+
+def test_checkpoint_keeps_a_big_seed(tmp_path):
+    """A seed >= 2**63 runs, is stored in the checkpoint as written, and resumes to the uninterrupted run."""
+    model = maxcut.to_ising(gset.random_graph(40, 0.2, seed=3))
+    seed = 2**70 + 5
+    full = simulated.anneal(seed, model, n_sweeps=40, n_replicas=4, chunk=10)
+    assert full.seed == seed
+    ck = tmp_path / "big.npz"
+    part = simulated.anneal(seed, model, n_sweeps=40, n_replicas=4, chunk=10, checkpoint=ck,
+                            progress=lambda *a: True)
+    assert part.sweeps == 10
+    rest = simulated.anneal(0, model, n_sweeps=40, n_replicas=4, chunk=10, resume=ck)
+    assert rest.seed == seed and np.array_equal(rest.final_spins, full.final_spins)

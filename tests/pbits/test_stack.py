@@ -107,3 +107,17 @@ def test_per_magnet_waveform_and_events():
     assert np.isnan(r.events.first_time[0]) and 0 < r.events.first_time[1] < 1e-9
     t, i, s = traces.switching_events(r.trace["mz"])
     assert i.tolist() == [1] and s.tolist() == [1]
+
+
+def test_every_integer_seed_gives_its_own_stream():
+    """Seeds beyond 32 bits, beyond 64 bits and negative ones map to distinct keys; small ones keep JAX's keys."""
+    from pbits.runtime import prng
+
+    seeds = [0, 1, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 2**63 - 1, 2**63, -1, -2**63, 2**64, -(10**40)]
+    for fast in (True, False):
+        words = {tuple(np.asarray(jax.random.key_data(prng.key(s, fast=fast))).tolist()) for s in seeds}
+        assert len(words) == len(seeds)
+    assert np.array_equal(jax.random.key_data(prng.key(7)), jax.random.key_data(jax.random.key(7, impl=prng.FAST)))
+    assert np.array_equal(jax.random.key_data(prng.key(7, fast=False)), jax.random.key_data(jax.random.key(7)))
+    with pytest.raises(ValueError, match="seed must be an integer"):
+        prng.key(1.5)
