@@ -35,7 +35,8 @@ def init_state(key, model: ising.IsingModel, n_replicas: int, spins=None) -> Sta
     else:
         s = np.asarray(spins)
         if s.shape != (n_replicas, n) or not np.all(np.abs(s) == 1):
-            raise ValueError(f"simulated.init_state: argument 'spins' must be ({n_replicas}, {n}) of +/-1, got shape {s.shape}")
+            raise ValueError(f"simulated.init_state: argument 'spins' must be ({n_replicas}, {n}) of +/-1, got shape "
+                             f"{s.shape}")
         st = jnp.asarray(s.T, jnp.int8)
     e = initial_energy(model, st)
     return State(st, e, st, e)
@@ -68,8 +69,9 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         progress: ``progress(sweeps_done, total, ChunkTrace) -> bool | None`` after every chunk; True stops
             the run (``stopped = "interrupt"``).
         checkpoint: write the state to this ``.npz`` file after every chunk and on stop.
-        resume: continue from this checkpoint (same model, R and schedule); ``key`` and the layout
-            (``packed``) are taken from it.
+        resume: continue from this checkpoint: the same model, rule, R and schedule are required (a
+            ValueError names the field that differs); the key and the layout (``packed``) are taken from it,
+            and an integer seed given as ``key`` must be the one it was written with.
         mesh: None (one device), "auto" (all ``jax.devices()``) or a ``jax.sharding.Mesh``: replicas are
             sharded over its devices; the result is the same bit for bit. R must be a multiple of the device
             count.
@@ -88,6 +90,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     """
     t_start = time.perf_counter()
     key, seed = prng.key_and_seed(key)
+    given_seed = seed
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
     if betas is None:
         betas = schedules.geometric(*schedules.default_beta_range(model), n_sweeps)
@@ -98,9 +101,11 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     compile_time, prior = 0.0, driver.Prior()
     if resume is not None:
         ck = ckpt.load(resume)
+        packed = _resume_layout(ck, resume, packed, "simulated.anneal")
+        ckpt.check_identity(ck, resume, "simulated.anneal", ckpt.identity("anneal", model, update, packed),
+                            given_seed)
         ckpt.check_resume(ck, resume, "simulated.anneal", (n, R), ("schedule", betas, "sweeps/beta range"))
         (key, seed), prior = ckpt.key_of(ck), driver.prior_from(ck)
-        packed = _resume_layout(ck, resume, packed, "simulated.anneal")
         state = State(*(jnp.asarray(ck[f]) for f in State._fields))
     else:
         compile_time += driver.compile_seconds(initial_energy, model, jax.ShapeDtypeStruct((n, R), jnp.int8))
@@ -114,7 +119,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     def snapshot(loop, trace):
         wall = prior.elapsed + time.perf_counter() - t_start
         return dict(**ckpt.state_arrays(loop.state), schedule=betas, packed=np.array(use_packed),
-                    **ckpt.common_arrays(key, seed, loop.done, trace, wall))
+                    **ckpt.common_arrays(key, seed, loop.done, trace, wall),
+                    **ckpt.identity_arrays(ckpt.identity("anneal", model, update, use_packed)))
 
     loop = driver.run(advance, state, total=total, chunk=c, prior=prior, t_start=t_start,
                       best_energy=lambda s: s.best_energy, target_energy=target_energy, time_limit=time_limit,
@@ -192,7 +198,7 @@ def _packed_layout(model: ising.IsingModel, n_replicas: int, want: bool | None, 
 def _resume_layout(ck, path, want: bool | None, where: str) -> bool:
     """The layout of a checkpointed run; an explicit ``packed=`` (``want``) that contradicts it is refused,
     because the run would not continue bit for bit."""
-    saved = bool(ck["packed"]) if "packed" in ck else False
+    saved = bool(ck["packed"]) if "packed" in ck else str(ck.get("id_layout", "int8")) == "packed"
     if want is not None and bool(want) != saved:
         raise ValueError(f"{where}: checkpoint '{path}' was written with packed={saved}; resume with packed={saved} "
                          "or packed=None to continue the same run")

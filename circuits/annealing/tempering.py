@@ -160,8 +160,9 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
             :func:`circuits.annealing.simulated.anneal`.
         checkpoint: write the state (spins, the current ladder, swap counters, traces, key) to this
             ``.npz`` file after every chunk and on stop (Ctrl-C included).
-        resume: continue from this checkpoint: the same model, R = K*C, initial ``ladder``, ``n_sweeps``
-            and ``adapt`` are required (else a ValueError names the mismatch); ``key`` is taken from it.
+        resume: continue from this checkpoint: the same model, rule, R = K*C, initial ``ladder``, ``n_sweeps``
+            and ``adapt`` are required (else a ValueError names the mismatch); the key is taken from it, and an
+            integer seed given as ``key`` must be the one it was written with.
             The resumed run equals the uninterrupted one bit for bit.
         mesh: None, "auto" or a ``jax.sharding.Mesh``: the K*C columns are sharded over its devices
             (rung-major, so a device holds whole rungs when C is a multiple of the device count); the
@@ -178,6 +179,7 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     """
     t_start = time.perf_counter()
     key, seed = prng.key_and_seed(key)
+    given_seed = seed
     b = _check_ladder(default_ladder(model, n_rungs) if ladder is None else ladder, "tempering.anneal")
     b_init = b.copy()
     K, C, n = len(b), int(n_chains), ising.n_spins(model)
@@ -190,6 +192,8 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     host, compile_time, prior = Ladder(b, np.zeros(K - 1)), 0.0, driver.Prior()
     if resume is not None:
         ck = ckpt.load(resume)
+        ckpt.check_identity(ck, resume, "tempering.anneal", ckpt.identity("tempering", model, update, False),
+                            given_seed)
         ckpt.check_resume(ck, resume, "tempering.anneal", (n, K * C), ("initial_ladder", b_init, "ladder / n_rungs"),
                           ("plan", plan, "n_sweeps and adapt"))
         (key, seed), prior = ckpt.key_of(ck), driver.prior_from(ck)
@@ -197,7 +201,8 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
                         jnp.asarray(ck["attempted"]))
         host = Ladder(np.asarray(ck["ladder"], np.float64), np.asarray(ck["acceptance"], np.float64))
     else:
-        compile_time = driver.compile_seconds(simulated.initial_energy, model, jax.ShapeDtypeStruct((n, K * C), jnp.int8))
+        compile_time = driver.compile_seconds(simulated.initial_energy, model,
+                                              jax.ShapeDtypeStruct((n, K * C), jnp.int8))
         state = init(jax.random.fold_in(key, 0x7FFFFFFF), model, K, C)
     c = chunk or driver.chunk_size(model, K * C, n_sweeps)
     if adapt:
@@ -211,7 +216,8 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
         (s, h), wall = loop.state, prior.elapsed + time.perf_counter() - t_start
         return dict(**ckpt.state_arrays(s.base), accepted=sharding.to_host(s.accepted),
                     attempted=sharding.to_host(s.attempted), **ckpt.common_arrays(key, seed, loop.done, trace, wall),
-                    ladder=np.asarray(h.betas), acceptance=np.asarray(h.acceptance), initial_ladder=b_init, plan=plan)
+                    ladder=np.asarray(h.betas), acceptance=np.asarray(h.acceptance), initial_ladder=b_init, plan=plan,
+                    **ckpt.identity_arrays(ckpt.identity("tempering", model, update, False)))
 
     loop = driver.run(advance, (state, host), total=n_sweeps, chunk=c, prior=prior, t_start=t_start,
                       best_energy=lambda s: s[0].base.best_energy, target_energy=target_energy,

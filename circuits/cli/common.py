@@ -30,7 +30,8 @@ class Bar:
     """
 
     def __init__(self, unit: str, describe: Callable | None = None, *, enabled: bool = True):
-        self.unit, self.describe, self.enabled, self.t0, self.shown = unit, describe, enabled, time.perf_counter(), False
+        self.unit, self.describe, self.enabled = unit, describe, enabled
+        self.t0, self.shown = time.perf_counter(), False
 
     def __call__(self, done, total, record=None):
         if not self.enabled:
@@ -69,7 +70,8 @@ def distributed_args(environ=None) -> dict:
             try:
                 value = int(value)
             except ValueError:
-                raise ValueError(f"--distributed: environment variable {var} must be an integer, got {value!r}") from None
+                raise ValueError(f"--distributed: environment variable {var} must be an integer, "
+                                 f"got {value!r}") from None
         out[name] = value
     n, i = out.get("num_processes"), out.get("process_id")
     if n is not None and n < 1:

@@ -27,7 +27,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     src.add_argument("--preset", default=None, choices=stack.PRESETS,
                      help="device preset (default: ni_afmi, the Ni/AFM-insulator stack; with --transfer: "
                           "ni_low_barrier, a Delta = 1 Ni(3 nm) disk on the AFMI)")
-    src.add_argument("--params", metavar="FILE.json", help="device parameters as JSON (see pbits.device.stack.from_dict)")
+    src.add_argument("--params", metavar="FILE.json",
+                     help="device parameters as JSON (see pbits.device.stack.from_dict)")
     parser.add_argument("--baseline", default="pt", choices=stack.BASELINES, help="heavy-metal baseline (default pt)")
     parser.add_argument("--switching", action="store_true", help="switching probability vs current, both schemes")
     parser.add_argument("--width", type=float, default=2e-9, help="write-pulse width [s] (default 2e-9)")

@@ -165,8 +165,8 @@ _N_OUT = {"AND": 1, "OR": 1, "NOT": 1, "COPY": 1, "HA": 2, "FA": 2}
 def evaluate(circuit: Circuit, inputs: dict) -> np.ndarray:
     """Run the circuit forwards: the bits of all nodes given its free inputs.
 
-    Gates are evaluated in the order they were composed, which must be topological (every gate's
-    inputs known before it runs), as for :func:`circuits.problems.multiplier.multiplier`. Integer numpy arrays of any common
+    Gates are evaluated in the order they were composed, which must be topological (every gate's inputs known
+    before it runs), as for :func:`circuits.problems.multiplier.multiplier`. Integer numpy arrays of any common
     shape may be given to evaluate many input rows at once.
 
     Args:

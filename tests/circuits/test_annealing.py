@@ -1,4 +1,5 @@
 """Annealing and tempering find brute-force optima; time limit, target, progress stop, checkpoint/resume."""
+import jax
 import networkx as nx
 import numpy as np
 import pytest
@@ -6,7 +7,7 @@ import pytest
 from circuits.annealing import schedules, simulated, tempering
 from circuits.model import ising
 from circuits.problems import gset, maxcut
-from circuits.sampling import exact
+from circuits.sampling import exact, rules
 
 
 def _signed_graph(n, seed):
@@ -65,7 +66,7 @@ def test_checkpoint_resume_loses_nothing(tmp_path):
     part = simulated.anneal(7, model, betas, n_replicas=8, chunk=20, checkpoint=ck,
                             progress=lambda *a: len(calls) >= 2 or calls.append(1))
     assert part.stopped == "interrupt" and part.sweeps == 60
-    rest = simulated.anneal(999, model, betas, n_replicas=8, chunk=40, resume=ck)  # the key comes from the file
+    rest = simulated.anneal(jax.random.key(9), model, betas, n_replicas=8, chunk=40, resume=ck)  # key from the file
     assert rest.sweeps == 120 and rest.seed == 7
     np.testing.assert_array_equal(rest.final_spins, full.final_spins)
     np.testing.assert_array_equal(rest.replica_best_energy, full.replica_best_energy)
@@ -86,7 +87,7 @@ def test_tempering_checkpoint_resume_loses_nothing(tmp_path):
     calls = []
     part, _ = tempering.anneal(7, model, **kw, checkpoint=ck, progress=lambda *a: len(calls) >= 2 or calls.append(1))
     assert part.stopped == "interrupt" and part.sweeps == 21  # stopped while the ladder still adapts
-    rest, rest_info = tempering.anneal(999, model, **kw, resume=ck)  # the key comes from the file
+    rest, rest_info = tempering.anneal(jax.random.key(9), model, **kw, resume=ck)  # the key comes from the file
     assert rest.sweeps == 120 and rest.seed == 7
     np.testing.assert_array_equal(rest.final_spins, full.final_spins)
     np.testing.assert_array_equal(rest.replica_best_energy, full.replica_best_energy)
@@ -101,7 +102,7 @@ def test_tempering_checkpoint_resume_loses_nothing(tmp_path):
         tempering.anneal(7, model, **{**kw, "n_chains": 3}, resume=ck)
     annealer_ck = tmp_path / "sa.npz"
     simulated.anneal(7, model, n_sweeps=20, n_replicas=8, checkpoint=annealer_ck)
-    with pytest.raises(ValueError, match="has no 'initial_ladder'; it was written by another driver"):
+    with pytest.raises(ValueError, match="its driver is 'anneal', this run's is 'tempering'"):
         tempering.anneal(7, model, **kw, resume=annealer_ck)
 
 
@@ -127,5 +128,51 @@ def test_checkpoint_keeps_a_big_seed(tmp_path):
     part = simulated.anneal(seed, model, n_sweeps=40, n_replicas=4, chunk=10, checkpoint=ck,
                             progress=lambda *a: True)
     assert part.sweeps == 10
-    rest = simulated.anneal(0, model, n_sweeps=40, n_replicas=4, chunk=10, resume=ck)
+    rest = simulated.anneal(seed, model, n_sweeps=40, n_replicas=4, chunk=10, resume=ck)
     assert rest.seed == seed and np.array_equal(rest.final_spins, full.final_spins)
+
+
+def test_resume_refuses_another_run_by_name(tmp_path):
+    """A checkpoint resumed on another model of the same size, with another rule or another seed, is refused
+    with the field that differs; the same run resumes."""
+    g, other = gset.random_graph(50, 0.2, seed=1), gset.random_graph(50, 0.2, seed=2)  # same n, other edges
+    model = maxcut.to_ising(g)
+    ck = tmp_path / "a.npz"
+    simulated.anneal(3, model, n_sweeps=40, n_replicas=4, chunk=10, checkpoint=ck, progress=lambda *a: True)
+    with pytest.raises(ValueError, match=r"belongs to another run: its model is .*same graph"):
+        simulated.anneal(3, maxcut.to_ising(other), n_sweeps=40, n_replicas=4, resume=ck)
+    with pytest.raises(ValueError, match=r"its rule is '.*behavioural', this run's is '.*metropolis'"):
+        simulated.anneal(3, model, n_sweeps=40, n_replicas=4, resume=ck, update=rules.metropolis)
+    with pytest.raises(ValueError, match=r"its seed is '3', this run's is '4'"):
+        simulated.anneal(4, model, n_sweeps=40, n_replicas=4, resume=ck)
+    assert simulated.anneal(3, model, n_sweeps=40, n_replicas=4, resume=ck).sweeps == 40
+    pt = tmp_path / "pt.npz"
+    tempering.anneal(3, model, n_sweeps=40, n_rungs=4, n_chains=1, checkpoint=pt, progress=lambda *a: True)
+    with pytest.raises(ValueError, match="its model is"):
+        tempering.anneal(3, maxcut.to_ising(other), n_sweeps=40, n_rungs=4, n_chains=1, resume=pt)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "not a pbits checkpoint"), (b"PK\x03\x04 truncated", "not a pbits checkpoint"),
+    (b"n m\n1 2 1\n", "not a pbits checkpoint")])
+def test_broken_checkpoint_files_get_one_line_errors(tmp_path, content, message):
+    model = maxcut.to_ising(gset.random_graph(20, 0.3, seed=1))
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(content)
+    with pytest.raises(ValueError, match=message) as err:
+        simulated.anneal(0, model, n_sweeps=10, n_replicas=4, resume=bad)
+    assert "bad.npz" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_foreign_and_edited_checkpoints_are_refused(tmp_path):
+    model = maxcut.to_ising(gset.random_graph(20, 0.3, seed=1))
+    ck = tmp_path / "ck.npz"
+    simulated.anneal(0, model, n_sweeps=20, n_replicas=4, chunk=10, checkpoint=ck, progress=lambda *a: True)
+    good = dict(np.load(ck))
+    cases = [({"x": np.zeros(3)}, "lacks spins"), ({**good, "spins": np.zeros_like(good["spins"])}, r"\+/-1 spins"),
+             ({**good, "sweeps": np.array(-7)}, "'sweeps' = "), ({k: v for k, v in good.items() if k != "id_model"},
+                                                               "does not record its model")]
+    for arrays, message in cases:
+        np.savez(tmp_path / "edited.npz", **arrays)
+        with pytest.raises(ValueError, match=message):
+            simulated.anneal(0, model, n_sweeps=20, n_replicas=4, resume=tmp_path / "edited.npz")

@@ -207,10 +207,11 @@ def test_resume_keeps_the_layout_of_the_checkpoint(tmp_path):
     assert resumed.packed and np.array_equal(resumed.final_spins, full.final_spins)
     with pytest.raises(ValueError, match="written with packed=True"):
         simulated.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16, resume=path, packed=False)
-    old = dict(np.load(path))  # a checkpoint from before the packed layout has no 'packed': int8
-    del old["packed"]
-    np.savez(tmp_path / "old.npz", **old)
-    assert not simulated.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16, resume=tmp_path / "old.npz").packed
+    anon = dict(np.load(path))  # a checkpoint without its identity (another program, or edited) is refused
+    del anon["id_layout"]
+    np.savez(tmp_path / "anon.npz", **anon)
+    with pytest.raises(ValueError, match="does not record its layout"):
+        simulated.anneal(5, model, n_sweeps=64, n_replicas=8, chunk=16, resume=tmp_path / "anon.npz")
 
 
 def test_local_mesh_and_usable_cores():
