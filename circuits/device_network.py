@@ -101,7 +101,7 @@ def network(model: ising.IsingModel, device: Device, i0, *, dt: float, offset=0.
         >>> net.axis.shape, net.i0.shape
         ((3, 2), (2,))
     """
-    n = ising.n_spins(model)
+    n = ising.n_spins(ising.check(model, "device_network.network"))
     i0 = np.broadcast_to(np.asarray(i0, np.float64), (n,))
     if not np.all(np.isfinite(i0)) or np.any(i0 == 0):
         raise ValueError(f"device_network.network: i0 must be finite and nonzero [A] (from calibrate.calibrate), "

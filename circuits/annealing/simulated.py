@@ -91,6 +91,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     t_start = time.perf_counter()
     key, seed = prng.key_and_seed(key)
     given_seed = seed
+    rules.check(update, ising.n_spins(ising.check(model, "simulated.anneal")), "simulated.anneal")
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
     if betas is None:
         betas = schedules.geometric(*schedules.default_beta_range(model), n_sweeps)

@@ -121,6 +121,7 @@ def sample(key, model: ising.IsingModel, ladder, *, n_chains: int, n_samples: in
         (2, 2, 3, 2)
     """
     b = jnp.asarray(_check_ladder(ladder, "tempering.sample"), jnp.float32)
+    rules.check(update, ising.n_spins(ising.check(model, "tempering.sample")), "tempering.sample")
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
     cls = jnp.asarray(coloring.padded(classes, ising.n_spins(model)))
     kinit, krun = jax.random.split(key)
@@ -180,6 +181,7 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     t_start = time.perf_counter()
     key, seed = prng.key_and_seed(key)
     given_seed = seed
+    rules.check(update, ising.n_spins(ising.check(model, "tempering.anneal")), "tempering.anneal")
     b = _check_ladder(default_ladder(model, n_rungs) if ladder is None else ladder, "tempering.anneal")
     b_init = b.copy()
     K, C, n = len(b), int(n_chains), ising.n_spins(model)

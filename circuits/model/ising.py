@@ -53,6 +53,60 @@ def is_dense(model: IsingModel) -> bool:
     return model.J is not None
 
 
+def check(model: IsingModel, where: str = "ising.check") -> IsingModel:
+    """Validate a model that may have been built by hand (once, when a run starts; never inside jit).
+
+    Checks the layout (exactly one of ``J`` or ``nbr``/``w``), shapes, finite values, a symmetric ``J`` with a zero
+    diagonal, and neighbour indices in range with ``J_ij = J_ji``. Returns the model unchanged.
+
+    Example:
+        >>> check(IsingModel(h=jnp.zeros(2), J=jnp.array([[0.0, 1.0], [2.0, 0.0]])))
+        Traceback (most recent call last):
+        ...
+        ValueError: ising.check: the couplings are not symmetric: J[0, 1] = 1.0 but J[1, 0] = 2.0; build the model with ising.from_dense((J + J.T) / 2)
+    """
+    if not isinstance(model, IsingModel):
+        raise ValueError(f"{where}: expected an ising.IsingModel, got {type(model).__name__}; build one with "
+                         "ising.from_dense, from_edges or from_graph")
+    h = np.asarray(model.h, np.float64)
+    if h.ndim != 1 or not np.all(np.isfinite(h)):
+        raise ValueError(f"{where}: the fields h must be a finite (n,) array, got shape {h.shape}; use ising.from_dense")
+    n = h.shape[0]
+    if (model.J is None) == (model.nbr is None or model.w is None):
+        raise ValueError(f"{where}: a model has either J or (nbr, w); build it with ising.from_dense or from_edges")
+    if model.J is not None:
+        J = np.asarray(model.J, np.float64)
+        if J.shape != (n, n) or not np.all(np.isfinite(J)):
+            raise ValueError(f"{where}: J must be a finite ({n}, {n}) matrix, got shape {J.shape}"
+                             + ("" if J.shape != (n, n) else " with NaN/inf entries") + "; use ising.from_dense")
+        bad = np.argwhere(J != J.T)
+        if len(bad):
+            i, j = bad[0]
+            raise ValueError(f"{where}: the couplings are not symmetric: J[{i}, {j}] = {J[i, j]} but J[{j}, {i}] = "
+                             f"{J[j, i]}; build the model with ising.from_dense((J + J.T) / 2)")
+        if np.any(np.diag(J) != 0):
+            raise ValueError(f"{where}: J has a non-zero diagonal; set it to 0 (it only adds a constant)")
+        return model
+    nbr, w = np.asarray(model.nbr), np.asarray(model.w, np.float64)
+    if nbr.shape != w.shape or nbr.ndim != 2 or nbr.shape[0] != n:
+        raise ValueError(f"{where}: nbr and w must both have shape ({n}, d), got {nbr.shape} and {w.shape}")
+    if not np.all(np.isfinite(w)) or (nbr.size and (nbr.min() < 0 or nbr.max() >= n)):
+        raise ValueError(f"{where}: the neighbour arrays hold non-finite weights or indices outside 0..{n - 1}; "
+                         "build the model with ising.from_edges")
+    i, k = np.nonzero(w)
+    a, b, v = i.astype(np.int64), nbr[i, k].astype(np.int64), w[i, k]
+    fwd, order = a * n + b, np.argsort(a * n + b)
+    pos = np.clip(np.searchsorted(fwd[order], b * n + a), 0, max(len(a) - 1, 0))
+    found = (fwd[order][pos] == b * n + a) if len(a) else np.zeros(0, bool)
+    back = np.where(found, v[order][pos], 0.0) if len(a) else v
+    bad = np.flatnonzero((a == b) | ~found | (back != v))
+    if len(bad):
+        q = bad[0]
+        raise ValueError(f"{where}: the couplings are not symmetric: J[{a[q]}, {b[q]}] = {v[q]} but J[{b[q]}, {a[q]}] = "
+                         f"{back[q]}; build the model with ising.from_edges")
+    return model
+
+
 # ----------------------------------------------------------------------------------------- builders
 def _check_h(h, n: int, where: str) -> np.ndarray:
     if h is None:

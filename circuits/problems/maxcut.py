@@ -82,6 +82,13 @@ def cut_value(graph: Graph, spins) -> Array:
         >>> float(cut_value(g, jnp.array([1., -1., 1., -1.])))
         4.0
     """
+    if not isinstance(spins, jax.core.Tracer):
+        a = np.asarray(spins)
+        if a.ndim < 1 or a.shape[-1] != graph.n:
+            raise ValueError(f"maxcut.cut_value: spins must have shape (..., {graph.n}) for this graph, got {a.shape}")
+        if not np.all(np.abs(a) == 1):
+            raise ValueError(f"maxcut.cut_value: spins must be +/-1, got the value {a[np.abs(a) != 1].flat[0]!r}; "
+                             "convert 0/1 bits with 2 * x - 1")
     s = jnp.asarray(spins, jnp.float32)
     e = jnp.asarray(graph.edges)
     w = jnp.asarray(graph.weights, jnp.float32)

@@ -33,6 +33,7 @@ def state_index(spins) -> np.ndarray:
 
 def energies(model: ising.IsingModel) -> np.ndarray:
     """Energies of all 2^n states, (2^n,) float64 (in float64 numpy for accuracy)."""
+    ising.check(model, "exact.energies")
     return ising.energy_exact(ising.to_dense(model), states(ising.n_spins(model)))
 
 
@@ -51,8 +52,8 @@ def boltzmann(model: ising.IsingModel, beta: float) -> np.ndarray:
         >>> p.tolist()
         [0.25, 0.25, 0.25, 0.25]
     """
-    if beta < 0:
-        raise ValueError(f"exact.boltzmann: argument 'beta' must be >= 0, got {beta}")
+    if not (np.isfinite(beta) and beta >= 0):
+        raise ValueError(f"exact.boltzmann: argument 'beta' must be >= 0 and finite (beta = 1/T), got {beta!r}")
     e = energies(model)
     logp = -beta * (e - e.min())
     p = np.exp(logp)

@@ -174,6 +174,25 @@ def column_sequential(key, model, st, beta, update):
     return st, de
 
 
+def _check_beta(beta, where):
+    """``beta`` as a float32 array, or a ValueError if any entry is negative or not finite."""
+    b = np.asarray(beta, np.float64)
+    if not np.all(np.isfinite(b)) or np.any(b < 0):
+        raise ValueError(f"{where}: argument 'beta' must be >= 0 and finite (beta = 1/T), got {beta!r:.80}")
+    return jnp.asarray(b, jnp.float32)
+
+
+def _check_spins(spins, n, where):
+    """(R, n) +/-1 spins as float32, or a ValueError naming the shape or the first value that is not +/-1."""
+    s = np.asarray(spins)
+    if s.ndim != 2 or s.shape[1] != n:
+        raise ValueError(f"{where}: argument 'spins' must have shape (R, {n}) (replicas, spins), got {s.shape}")
+    if not np.all(np.abs(s) == 1):
+        raise ValueError(f"{where}: argument 'spins' must be +/-1, got the value {s[np.abs(s) != 1].flat[0]!r}; "
+                         "convert 0/1 bits with 2 * x - 1")
+    return jnp.asarray(s, jnp.float32)
+
+
 def _classes(classes, n):
     return jnp.asarray(coloring.padded(classes, n))
 
@@ -268,11 +287,11 @@ def sample(key, model: ising.IsingModel, spins: Array, beta, *, n_samples: int, 
     """
     if method not in ("chromatic", "sequential"):
         raise ValueError(f"gibbs.sample: argument 'method' must be 'chromatic' or 'sequential', got {method!r}")
-    beta = jnp.asarray(beta, jnp.float32)
-    if bool(jnp.any(beta < 0)):
-        raise ValueError(f"gibbs.sample: argument 'beta' must be >= 0, got {beta}; beta = 1/T")
+    beta = _check_beta(beta, "gibbs.sample")
+    ising.check(model, "gibbs.sample")
+    rules.check(update, ising.n_spins(model), "gibbs.sample")
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
-    spins = jnp.asarray(spins, jnp.float32)
+    spins = _check_spins(spins, ising.n_spins(model), "gibbs.sample")
     mesh = sharding.make_mesh(mesh)
     sharding.check_split(mesh, spins.shape[0], "gibbs.sample")
     if mesh is not None:
@@ -318,9 +337,10 @@ def energy_trace(key, model: ising.IsingModel, spins: Array, beta, *, n_sweeps: 
         >>> energy_trace(jax.random.key(0), m, jnp.ones((4, 2)), 1.0, n_sweeps=3)[0].shape
         (3, 4)
     """
-    beta = jnp.asarray(beta, jnp.float32)
-    if bool(jnp.any(beta < 0)):
-        raise ValueError(f"gibbs.energy_trace: argument 'beta' must be >= 0, got {beta}; beta = 1/T")
+    beta = _check_beta(beta, "gibbs.energy_trace")
+    ising.check(model, "gibbs.energy_trace")
+    rules.check(update, ising.n_spins(model), "gibbs.energy_trace")
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
-    return _energy_trace(key, model, _classes(classes, ising.n_spins(model)), jnp.asarray(spins, jnp.float32), beta,
+    spins = _check_spins(spins, ising.n_spins(model), "gibbs.energy_trace")
+    return _energy_trace(key, model, _classes(classes, ising.n_spins(model)), spins, beta,
                          rules.as_rule(update), int(n_sweeps), int(burn_in), method)

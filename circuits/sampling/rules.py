@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import Array
 from jax.tree_util import Partial
 
@@ -97,7 +98,27 @@ def device_pbit(gain, offset) -> Partial:
         >>> rule(jax.random.key(0), jnp.full(3, 50.0), 1.0).tolist()
         [1.0, 1.0, 1.0]
     """
+    g, o = np.asarray(gain, np.float64), np.asarray(offset, np.float64)
+    for name, a in (("gain", g), ("offset", o)):
+        if a.ndim > 1 or not np.all(np.isfinite(a)):
+            raise ValueError(f"rules.device_pbit: {name} must be a finite scalar or one value per p-bit (n,), got "
+                             f"{a!r:.80}; take them from pbits.pbit.calibrate.rule_args")
+    if g.ndim and o.ndim and g.shape != o.shape:
+        raise ValueError(f"rules.device_pbit: gain and offset must have the same length, got {g.shape} and {o.shape}")
     return Partial(_device, jnp.asarray(gain, jnp.float32), jnp.asarray(offset, jnp.float32))
+
+
+def check(update, n: int, where: str):
+    """The rule, if its per-p-bit parameters fit n p-bits (a device rule with arrays of length n), else a
+    ValueError naming ``where``. Called once when a run starts."""
+    if isinstance(update, Partial):
+        for a in update.args:
+            if jnp.ndim(a) >= 1 and jnp.shape(a)[0] != n:
+                raise ValueError(f"{where}: the update rule has per-p-bit parameters for {jnp.shape(a)[0]} p-bits but "
+                                 f"the model has {n}; calibrate one gain and offset per spin")
+    elif not callable(update):
+        raise ValueError(f"{where}: update must be an update rule (e.g. rules.behavioural), got {update!r}")
+    return update
 
 
 def as_rule(update) -> Partial:
