@@ -50,6 +50,48 @@ class Bar:
             sys.stderr.write("\n")
 
 
+FIGURE_TYPES = ("png", "pdf", "svg", "jpg", "jpeg", "eps", "ps", "tif", "tiff", "webp")
+
+
+def check_output(path, what: str, *, suffixes: tuple | None = None) -> None:
+    """Refuse, before any work starts, an output path whose folder does not exist or is not writable, or whose
+    extension is not one of ``suffixes``.
+
+    Example:
+        >>> check_output("/nonexistent/dir/x.png", "--plot")
+        Traceback (most recent call last):
+        ...
+        ValueError: --plot: the folder '/nonexistent/dir' of '/nonexistent/dir/x.png' does not exist; create it or choose another path
+    """
+    if path is None:
+        return
+    p = Path(path)
+    folder = p.parent if str(p.parent) else Path(".")
+    if p.is_dir():
+        raise ValueError(f"{what}: '{p}' is a folder; give a file name")
+    if not folder.is_dir():
+        raise ValueError(f"{what}: the folder '{folder}' of '{p}' does not exist; create it or choose another path")
+    if not os.access(folder, os.W_OK):
+        raise ValueError(f"{what}: the folder '{folder}' of '{p}' is not writable; choose another path")
+    if suffixes is not None and p.suffix.lower().lstrip(".") not in suffixes:
+        raise ValueError(f"{what}: '{p}' has the extension {p.suffix or '(none)'!r}; use one of "
+                         f"{', '.join('.' + s for s in suffixes)}")
+
+
+def draw(what: str, plot: Callable) -> str | None:
+    """Draw a figure after the result was printed: the path on success, or a one-line warning on stderr."""
+    try:
+        return plot()
+    except Exception as err:  # a figure never costs the result: warn and carry on
+        print(f"pbits: warning: {what} was not drawn: {type(err).__name__}: {err}", file=sys.stderr)
+        return None
+
+
+def number(x: float) -> str:
+    """A cut or energy for a summary line: integers in full (3290310, not 3.29031e+06), others to 7 digits."""
+    return f"{x:.0f}" if float(x).is_integer() else f"{x:.7g}"
+
+
 def distributed_args(environ=None) -> dict:
     """The keyword arguments of ``jax.distributed.initialize`` from ``PBITS_COORDINATOR`` /
     ``PBITS_NUM_PROCESSES`` / ``PBITS_PROCESS_ID`` (or the ``JAX_*`` names); empty if none is set (JAX's own

@@ -16,6 +16,7 @@ import sys
 import jax
 import numpy as np
 
+from circuits.cli import common
 from pbits import constants as C
 from pbits.analysis import energy, switching
 from pbits.device import magnet, stack, torques
@@ -123,6 +124,7 @@ def run(args) -> int:
             raise ValueError(f"--{name} must be a positive time in seconds, got {v}")
     if args.trials < 1 or (args.points is not None and args.points < 2):
         raise ValueError(f"--trials must be >= 1 and --points >= 2, got {args.trials} and {args.points}")
+    common.check_output(args.plot, "--plot", suffixes=common.FIGURE_TYPES)
     st = _stack(args)
     if args.transfer:
         return _transfer(args, st)
@@ -137,16 +139,27 @@ def run(args) -> int:
             for name, c in comp.curves.items()}
         out["switching"]["energy_ratio_at_p50"] = {"ratio_baseline_over_self": comp.ratio, "baseline": comp.baseline,
                                                    "pulse_width_s": args.width}
-    if args.plot:
-        from circuits import plotting
-
-        plotting.switching_curves(comp.curves, path=args.plot)
     if args.json:
         json.dump(out, sys.stdout, indent=2, default=float)
         print()
-        return 0
-    _print(out)
+    else:
+        _print(out)
+    if args.plot:
+        _draw(args, "the switching curves", lambda plotting: plotting.switching_curves(comp.curves, path=args.plot))
     return 0
+
+
+def _draw(args, what, plot) -> None:
+    """Draw a figure after the result was printed (a failing plot is a warning, not a lost result)."""
+    def go():
+        from circuits import plotting
+
+        plot(plotting)
+        return args.plot
+
+    saved = common.draw(what, go)
+    if saved and not args.json:
+        print(f"\nplot saved to {saved}")
 
 
 def _fmt(v):
@@ -206,14 +219,19 @@ def _transfer(args, st: stack.Stack) -> int:
             "stderr_s": np.asarray(tc.stderr).tolist(), "tau_c_vs_current_s": np.asarray(tc.tau_c).tolist()}
     out["energy_ratio_baseline_over_self"] = c.ratio
     out["energy_ratio_from_critical_currents"] = c.ratio_critical_current
-    if args.plot:
-        from circuits import plotting
-
-        plotting.transfer_curves(c.curves, c.params, path=args.plot)
     if args.json:
         json.dump(out, sys.stdout, indent=2, default=float)
         print()
-        return 0
+    else:
+        _print_transfer(out, c, name, delta, args)
+    if args.plot:
+        _draw(args, "the transfer curves",
+              lambda plotting: plotting.transfer_curves(c.curves, c.params, path=args.plot))
+    return 0
+
+
+def _print_transfer(out, c, name, delta, args) -> None:
+    """The human-readable ``--transfer`` report."""
     print(f"device: {name} (Delta = {delta:.3g}); p-bit transfer curves from sLLG, {args.magnets} magnets per current")
     for scheme, d in out["schemes"].items():
         print(f"\n[{scheme}]")
@@ -227,4 +245,3 @@ def _transfer(args, st: stack.Stack) -> int:
             print(f"    I = {i * 1e6:10.4g} uA   <s> = {m:+.3f} +- {e:.3f}")
     print(f"\nenergy per bit, baseline/self = {c.ratio:.3g} (baseline: {c.baseline}); from critical currents: "
           f"{c.ratio_critical_current:.3g}")
-    return 0

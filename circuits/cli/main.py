@@ -18,12 +18,20 @@ COMMANDS = {
 }
 
 
+def version() -> str:
+    """The installed package version."""
+    import pbits
+
+    return pbits.__version__
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the chosen sub-command's module is imported (fast start, isolated failures)."""
     parser = argparse.ArgumentParser(
         prog="pbits",
         description="Probabilistic computers built from dissipation-switched nanomagnets.",
     )
+    parser.add_argument("--version", action="version", version=f"pbits {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_) in COMMANDS.items():
         p = sub.add_parser(name, help=help_, description=help_)

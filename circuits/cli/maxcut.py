@@ -79,6 +79,8 @@ def run(args) -> int:
                          f"{args.beta[1]:g}")
     if device and not args.sim_time > 0:
         raise ValueError(f"--sim-time must be a positive number of nanoseconds, got {args.sim_time}")
+    common.check_output(args.plot, "--plot", suffixes=common.FIGURE_TYPES)
+    common.check_output(args.checkpoint, "--checkpoint", suffixes=("npz",))
     graph = gset.read(args.file) if args.file else gset.random_graph(800, 0.06, seed=0)
     best_known = gset.best_known(graph.name, common.shared_dir() / "gset" / "best_known.csv") if args.file else None
     leader = jax.process_index() == 0  # with --distributed only process 0 reports
@@ -99,14 +101,22 @@ def run(args) -> int:
     out = _summary(args, graph, best_known, r, jax)
     if not leader:
         return 130 if out.get("stopped") == "keyboard" else 0
-    if args.plot and not device:
-        from circuits import plotting
-
-        plotting.cut_trace(r.run, W, best_known=best_known, path=args.plot)
     if args.json:
         print(json.dumps(out))
     else:
         _print(out, args)
+    if args.plot and device:
+        print("pbits maxcut: warning: --plot draws the annealers' cut trace; --device sllg has none", file=sys.stderr)
+    if args.plot and not device:
+        def plot():
+            from circuits import plotting
+
+            plotting.cut_trace(r.run, W, best_known=best_known, path=args.plot)
+            return args.plot
+
+        saved = common.draw("the cut trace", plot)
+        if saved and not args.json:
+            print(f"plot          saved to {saved}")
     return 130 if out.get("stopped") == "keyboard" else 0
 
 
@@ -135,7 +145,7 @@ def _print(out: dict, args) -> None:
         print(f"device        sLLG magnets, {args.torque} torque, {out['replicas']} replicas, seed {out['seed']}")
     else:
         print(f"method        {out['method']}, {out['replicas']} replicas, {out['sweeps']} sweeps, seed {out['seed']}")
-    print(f"best cut      {out['best_cut']:g}")
+    print(f"best cut      {common.number(out['best_cut'])}")
     if out["best_known"] is not None:
         print(f"best known    {out['best_known']}  (ratio {out['ratio']:.5f})")
     if out["method"].startswith("sllg"):
@@ -150,5 +160,3 @@ def _print(out: dict, args) -> None:
           f"{out['run_s']:.2f} s running  ({out['spin_updates_per_s']:.3g} spin updates/s)")
     if out["stopped"] != "done":
         print(f"stopped       {out['stopped']}" + (f"; state saved to {args.checkpoint}" if args.checkpoint else ""))
-    if args.plot:
-        print(f"plot          {args.plot}")

@@ -50,10 +50,16 @@ def read(path) -> Graph:
         [[0, 1], [1, 2], [0, 2]]
     """
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"gset.read: '{path}' is a folder; give the path of a G-set/rudy file in it")
     if not path.is_file():
         raise FileNotFoundError(f"gset.read: no such file '{path}'")
-    with open(path, "r", encoding="utf-8-sig") as f:
-        lines = f.read().splitlines()
+    try:
+        with open(path, "r", encoding="utf-8-sig") as f:
+            lines = f.read().splitlines()
+    except UnicodeDecodeError as err:
+        raise ValueError(f"gset.read: '{path.name}' is not a text file in UTF-8/ASCII (byte {err.start}: "
+                         f"{err.reason}); save it as plain text with lines 'n m' and 'i j w'") from None
     n, m = _header(lines, path)
     body = [(k + 2, ln) for k, ln in enumerate(lines[1:]) if ln.strip()]
     if len(body) != m:

@@ -88,3 +88,39 @@ def test_cli_maxcut_device_sllg_json(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["method"] == "sllg-self" and 0 < out["best_cut"] <= 16 and out["energy_J"] > 0
     assert out["sim_time_s"] > 0 and out["replicas"] == 2
+
+
+def test_output_paths_are_checked_before_the_run_and_the_result_survives_a_bad_plot(tmp_path, capsys,
+                                                                                     monkeypatch):
+    g = tmp_path / "ring.txt"
+    g.write_text("6 6\n1 2 1\n2 3 1\n3 4 1\n4 5 1\n5 6 1\n6 1 1\n")
+    base = [str(g), "--sweeps", "20", "--replicas", "4"]
+    with pytest.raises(ValueError, match="--plot: the folder .* does not exist"):
+        _cli(base + ["--plot", str(tmp_path / "nodir" / "t.png")])
+    with pytest.raises(ValueError, match=r"--plot: .* has the extension '.xyz'"):
+        _cli(base + ["--plot", str(tmp_path / "t.xyz")])
+    with pytest.raises(ValueError, match="--checkpoint: the folder .* does not exist"):
+        _cli(base + ["--checkpoint", str(tmp_path / "nodir" / "c.npz")])
+    assert capsys.readouterr().out == ""  # refused before any sweep
+
+    from circuits import plotting
+
+    def broken(*a, **k):
+        raise RuntimeError("no display")
+
+    monkeypatch.setattr(plotting, "cut_trace", broken)
+    assert _cli(base + ["--plot", str(tmp_path / "t.png")]) == 0
+    out, err = capsys.readouterr()
+    assert "best cut      6" in out and "warning: the cut trace was not drawn" in err
+
+
+def test_version_and_unreadable_graph_files(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main.main(["--version"])
+    assert capsys.readouterr().out.strip().startswith("pbits 0.")
+    utf16 = tmp_path / "g16.txt"
+    utf16.write_bytes("3 1\n1 2 1\n".encode("utf-16"))
+    assert main.main(["maxcut", str(utf16)]) == 2
+    assert "g16.txt' is not a text file" in capsys.readouterr().err
+    assert main.main(["maxcut", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
