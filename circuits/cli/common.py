@@ -131,5 +131,10 @@ def join_distributed(environ=None) -> dict:
     kw = distributed_args(environ)
     # asking for the backend here would initialise it, which jax.distributed.initialize forbids
     jax.config.update("jax_cpu_collectives_implementation", "gloo")
-    jax.distributed.initialize(**kw)
+    try:
+        jax.distributed.initialize(**kw)
+    except (ValueError, RuntimeError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise ValueError(f"--distributed: could not join a multi-host job ({first}); set PBITS_COORDINATOR=host:port, "
+                         "PBITS_NUM_PROCESSES and PBITS_PROCESS_ID on every host, or run without --distributed") from None
     return kw

@@ -21,16 +21,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``pbits maxcut``."""
     parser.add_argument("file", nargs="?", metavar="FILE",
                         help="G-set/rudy graph file (default: built-in 800-node random graph, seed 0)")
-    parser.add_argument("--sweeps", type=int, default=1000, help="sweeps per replica (default 1000)")
+    parser.add_argument("--sweeps", type=int, default=None, help="sweeps per replica (default 1000)")
     parser.add_argument("--replicas", type=int, default=None,
                         help="independent replicas (default 64; 4 with --device sllg)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="stop after this wall time (checked between chunks)")
     parser.add_argument("--target", type=float, default=None, metavar="CUT", help="stop once a cut >= CUT is found")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); runs are reproducible")
-    parser.add_argument("--method", choices=("anneal", "tempering"), default="anneal",
+    parser.add_argument("--method", choices=("anneal", "tempering"), default=None,
                         help="simulated annealing (default) or parallel tempering")
-    parser.add_argument("--rule", choices=("pbit", "metropolis"), default="pbit",
+    parser.add_argument("--rule", choices=("pbit", "metropolis"), default=None,
                         help="update rule: behavioural p-bit (heat bath, default) or Metropolis")
     parser.add_argument("--beta", type=float, nargs=2, default=None, metavar=("BETA0", "BETA1"),
                         help="geometric schedule from BETA0 (hot) to BETA1 (cold), in 1/|J| units (default: "
@@ -40,10 +40,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", choices=("behavioural", "sllg"), default="behavioural",
                         help="behavioural p-bits (default) or a device-level network of sLLG magnets driven by "
                              "synapse currents (circuits.device_network)")
-    parser.add_argument("--torque", choices=SCHEMES, default="self",
-                        help="with --device sllg: dissipation self-torque (default) or a heavy-metal baseline "
-                             "(pt, ta, w)")
-    parser.add_argument("--sim-time", type=float, default=100.0, metavar="NS",
+    parser.add_argument("--torque", choices=SCHEMES, default=None,
+                        help="with --device sllg: dissipation self-torque (default: self) or a heavy-metal "
+                             "baseline (pt, ta, w)")
+    parser.add_argument("--sim-time", type=float, default=None, metavar="NS",
                         help="with --device sllg: simulated anneal time [ns] (default 100)")
     parser.add_argument("--plot", metavar="FILE", default=None, help="save the best-cut trace to FILE (png/pdf)")
     parser.add_argument("--checkpoint", metavar="FILE", default=None,
@@ -66,19 +66,10 @@ def run(args) -> int:
     from circuits.problems import gset, maxcut
 
     device = args.device == "sllg"
-    if args.replicas is None:
-        args.replicas = 4 if device else 64
-    if args.sweeps < 1:
-        raise ValueError(f"--sweeps must be a positive integer, got {args.sweeps}")
-    if args.replicas < 1:
-        raise ValueError(f"--replicas must be a positive integer, got {args.replicas}")
-    if args.time_limit is not None and args.time_limit <= 0:
-        raise ValueError(f"--time-limit must be positive seconds, got {args.time_limit}")
-    if args.beta is not None and not (0 <= args.beta[0] < args.beta[1] and np.isfinite(args.beta[1])):
-        raise ValueError(f"--beta must be two numbers 0 <= BETA0 < BETA1 (hot to cold), got {args.beta[0]:g} "
-                         f"{args.beta[1]:g}")
-    if device and not args.sim_time > 0:
-        raise ValueError(f"--sim-time must be a positive number of nanoseconds, got {args.sim_time}")
+    _check_options(args, device)
+    args.replicas = (4 if device else 64) if args.replicas is None else args.replicas
+    args.sweeps, args.method, args.rule = args.sweeps or 1000, args.method or "anneal", args.rule or "pbit"
+    args.torque, args.sim_time = args.torque or "self", 100.0 if args.sim_time is None else args.sim_time
     common.check_output(args.plot, "--plot", suffixes=common.FIGURE_TYPES)
     common.check_output(args.checkpoint, "--checkpoint", suffixes=("npz",))
     graph = gset.read(args.file) if args.file else gset.random_graph(800, 0.06, seed=0)
@@ -105,8 +96,6 @@ def run(args) -> int:
         print(json.dumps(out))
     else:
         _print(out, args)
-    if args.plot and device:
-        print("pbits maxcut: warning: --plot draws the annealers' cut trace; --device sllg has none", file=sys.stderr)
     if args.plot and not device:
         def plot():
             from circuits import plotting
@@ -118,6 +107,39 @@ def run(args) -> int:
         if saved and not args.json:
             print(f"plot          saved to {saved}")
     return 130 if out.get("stopped") == "keyboard" else 0
+
+
+def _check_options(args, device: bool) -> None:
+    """Refuse values out of range and options that do not apply to the chosen mode, with the reason."""
+    if args.sweeps is not None and args.sweeps < 1:
+        raise ValueError(f"--sweeps must be a positive integer, got {args.sweeps}")
+    if args.replicas is not None and args.replicas < 1:
+        raise ValueError(f"--replicas must be a positive integer, got {args.replicas}")
+    if args.time_limit is not None and not (np.isfinite(args.time_limit) and args.time_limit > 0):
+        raise ValueError(f"--time-limit must be a finite number of seconds > 0, got {args.time_limit}; leave it out "
+                         "for no limit")
+    if args.beta is not None and not (0 < args.beta[0] < args.beta[1] and np.isfinite(args.beta[1])):
+        raise ValueError(f"--beta must be two numbers 0 < BETA0 < BETA1 (hot to cold; the schedule is geometric), "
+                         f"got {args.beta[0]:g} {args.beta[1]:g}")
+    if args.sim_time is not None and not (np.isfinite(args.sim_time) and args.sim_time > 0):
+        raise ValueError(f"--sim-time must be a finite number of nanoseconds > 0, got {args.sim_time}")
+    if args.target is not None and not np.isfinite(args.target):
+        raise ValueError(f"--target must be a finite cut value, got {args.target}")
+    if device:
+        given = [f"--{name.replace('_', '-')}" for name in ("method", "rule", "sweeps", "time_limit", "plot",
+                                                              "checkpoint", "resume") if getattr(args, name)]
+        given += ["--shard"] if args.shard else []
+        if given:
+            raise ValueError(f"{', '.join(given)} do(es) not apply to --device sllg (the device-level network runs "
+                             "for --sim-time of simulated time, without a schedule of sweeps, checkpoints or a cut "
+                             "trace); drop them or run without --device sllg")
+    else:
+        given = [f"--{name.replace('_', '-')}" for name in ("torque", "sim_time") if getattr(args, name) is not None]
+        if given:
+            raise ValueError(f"{', '.join(given)} only apply to --device sllg; add it or drop them")
+    if args.method == "tempering" and args.replicas is not None and args.replicas > 16 and args.replicas % 16:
+        raise ValueError(f"--method tempering runs 16 rungs of --replicas / 16 chains; --replicas {args.replicas} "
+                         f"is not a multiple of 16 (use {args.replicas // 16 * 16} or {(args.replicas // 16 + 1) * 16})")
 
 
 def _summary(args, graph, best_known, r, jax) -> dict:

@@ -171,9 +171,9 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int = 1000, n_
         raise ValueError(f"maxcut.solve: method must be one of {METHODS}, got {method!r}")
     if rule not in RULES:
         raise ValueError(f"maxcut.solve: rule must be one of {tuple(RULES)}, got {rule!r}")
-    if beta is not None and not (len(beta) == 2 and 0 <= beta[0] < beta[1] and np.isfinite(beta[1])):
-        raise ValueError(f"maxcut.solve: beta must be (beta0, beta1) with 0 <= beta0 < beta1 (hot to cold), "
-                         f"got {beta!r}")
+    if beta is not None and not (len(beta) == 2 and 0 < beta[0] < beta[1] and np.isfinite(beta[1])):
+        raise ValueError(f"maxcut.solve: beta must be (beta0, beta1) with 0 < beta0 < beta1 (hot to cold; the "
+                         f"schedule is geometric), got {beta!r}")
     target = None if target_cut is None else energy_from_cut(graph, target_cut)
     if method == "device":
         return _device(prng.key_and_seed(key)[0], graph, n_replicas or 4, beta, target, target_cut, scheme, calibration, sim_time,
@@ -207,8 +207,6 @@ def _device(key, graph, n_replicas, beta, target, target_cut, scheme, calibratio
     """``method="device"``: anneal a device-level network, beta_eff ramping geometrically over ``sim_time``."""
     if not (np.isfinite(sim_time) and sim_time > 0):
         raise ValueError(f"maxcut.solve: sim_time must be a simulated time > 0 [s], got {sim_time!r}")
-    if beta is not None and min(beta) <= 0:
-        raise ValueError(f"maxcut.solve: the device's beta ramp is geometric: both ends must be > 0, got {beta!r}")
     k_cal, k0, k1 = jax.random.split(key, 3)
     cal = calibrate.calibrated(k_cal, scheme, oersted=False) if calibration is None else calibration
     model = to_ising(graph, layout=layout)

@@ -124,3 +124,30 @@ def test_version_and_unreadable_graph_files(tmp_path, capsys):
     assert "g16.txt' is not a text file" in capsys.readouterr().err
     assert main.main(["maxcut", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--device", "sllg", "--plot", "x.png"], "--plot do.* not apply to --device sllg"),
+    (["--device", "sllg", "--checkpoint", "c.npz", "--method", "tempering"], "--method, --checkpoint"),
+    (["--torque", "pt"], "--torque only apply to --device sllg"),
+    (["--beta", "0", "3"], "0 < BETA0 < BETA1"),
+    (["--time-limit", "nan"], "--time-limit must be a finite"),
+    (["--time-limit", "inf"], "--time-limit must be a finite"),
+    (["--method", "tempering", "--replicas", "20"], "not a multiple of 16 .use 16 or 32"),
+])
+def test_options_that_do_not_apply_or_are_out_of_range_are_refused(argv, message, capsys):
+    with pytest.raises(ValueError, match=message):
+        _cli(argv)
+    assert capsys.readouterr().out == ""
+
+
+def test_distributed_without_a_cluster_is_our_error(capsys, monkeypatch):
+    from circuits.cli import common
+
+    def fail(**kw):
+        raise ValueError("coordinator_address should be defined.")
+
+    monkeypatch.setattr("jax.distributed.initialize", fail)
+    monkeypatch.setattr("jax.config.update", lambda *a: None)  # leave this process's collectives alone
+    with pytest.raises(ValueError, match="--distributed: could not join a multi-host job .*PBITS_COORDINATOR"):
+        common.join_distributed({})
