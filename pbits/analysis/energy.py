@@ -151,7 +151,8 @@ def compare_at_critical_current(mag: Magnet, st: torques.SelfTorque, hm: torques
     e_b = float(pulse_energy_heavy_metal(hm, mag, i_hm, t_p))
     desc = (f"{name} (xi_inf = {float(hm.xi_inf):.3g}, rho = {float(hm.rho_hm) / 1e-8:.4g} uOhm cm, "
             f"t = {float(hm.thickness) * 1e9:.3g} nm), I_c0 = {i_hm:.4g} A vs self-torque I_c0 = {i_self:.4g} A")
-    return Comparison(e_b / e_s, e_s, e_b, desc, "critical current, with shunting")
+    ratio = e_b / e_s if e_s > 0 else float("nan")  # alpha = 0: I_c0 = 0 in both schemes, no ratio
+    return Comparison(ratio, e_s, e_b, desc, "critical current, with shunting")
 
 
 class SwitchingComparison(NamedTuple):

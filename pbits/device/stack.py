@@ -97,12 +97,18 @@ def from_dict(d: dict) -> Stack:
         raise ValueError(f"stack.from_dict: bad 'magnet' entry: {err}") from None
     st_d = dict(d.get("self_torque", {}))
     fm = st_d.pop("preset", "ni")
-    width, length = float(st_d.pop("width", 150e-9)), float(st_d.pop("length", 50e-9))
+    try:
+        width, length = float(st_d.pop("width", 150e-9)), float(st_d.pop("length", 50e-9))
+    except (TypeError, ValueError):
+        raise ValueError("stack.from_dict: self_torque width and length must be numbers in metres") from None
+    for name, v in (("width", width), ("length", length)):
+        if not (np.isfinite(v) and v > 0):
+            raise ValueError(f"stack.from_dict: self_torque.{name} must be > 0 [m], got {v!r}")
     st = torques.preset_self(fm, thickness=float(np.max(mag.thickness)), width=width, length=length)
     bad = [k for k in st_d if k not in torques.SelfTorque._fields]
     if bad:
         raise ValueError(f"stack.from_dict: unknown self_torque fields {bad}; allowed: {torques.SelfTorque._fields}")
-    st = st._replace(**st_d)
+    st = torques.validate_self(st._replace(**st_d), "stack.from_dict")
     baseline = d.get("baseline", "pt")
     if baseline not in BASELINES:
         raise ValueError(f"stack.from_dict: unknown baseline {baseline!r}; choose one of {', '.join(BASELINES)}")
@@ -111,7 +117,8 @@ def from_dict(d: dict) -> Stack:
     bad = [k for k in hm_d if k not in torques.HeavyMetal._fields]
     if bad:
         raise ValueError(f"stack.from_dict: unknown heavy_metal fields {bad}; allowed: {torques.HeavyMetal._fields}")
-    return Stack(mag, st, hm._replace(**hm_d), baseline)
+    hm = torques.validate_heavy_metal(hm._replace(**hm_d), "stack.from_dict")
+    return Stack(mag, st, hm, baseline)
 
 
 def load(path: str) -> Stack:

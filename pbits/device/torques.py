@@ -72,6 +72,57 @@ class HeavyMetal(NamedTuple):
     sigma: ArrayLike = (0.0, 1.0, 0.0)  # spin polarisation for I > 0 [-]
 
 
+# field -> (lower bound, strict, unit) of the validated parameters; None: any finite value
+_SELF_RANGES = {"theta_fm": (None, False, "-"), "a_par": (0.0, False, "-"), "a_perp": (0.0, False, "-"),
+                "a_cap": (0.0, False, "-"), "lam": (0.0, True, "m"), "beta_fl": (None, False, "-"),
+                "rho_fm": (0.0, True, "Ohm m"), "width": (0.0, True, "m"), "length": (0.0, True, "m")}
+_HM_RANGES = {"xi_inf": (None, False, "-"), "rho_hm": (0.0, True, "Ohm m"), "lambda_s": (0.0, True, "m"),
+              "thickness": (0.0, True, "m"), "rho_fm": (0.0, True, "Ohm m"), "width": (0.0, True, "m"),
+              "length": (0.0, True, "m"), "beta_fl": (None, False, "-")}
+
+
+def _validate(params, ranges: dict, vectors: tuple, what: str, where: str):
+    for name, (lo, strict, unit) in ranges.items():
+        v = np.asarray(getattr(params, name), dtype=float)
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"{where}: {what}.{name} must be finite [{unit}], got {getattr(params, name)!r}")
+        if lo is not None and (np.any(v <= lo) if strict else np.any(v < lo)):
+            raise ValueError(f"{where}: {what}.{name} must be {'>' if strict else '>='} {lo:g} [{unit}], got "
+                             f"{getattr(params, name)!r}")
+        if name.startswith("a_") and np.any(v > 1):
+            raise ValueError(f"{where}: {what}.{name} is a spin-loss fraction in [0, 1], got {getattr(params, name)!r}")
+    for name in vectors:
+        v = np.asarray(getattr(params, name), dtype=float)
+        if v.shape[:1] != (3,) or not np.all(np.isfinite(v)) or np.any(np.sum(v * v, axis=0) == 0):
+            raise ValueError(f"{where}: {what}.{name} must be a finite non-zero 3-vector, got {getattr(params, name)!r}")
+    return params
+
+
+def validate_self(st: "SelfTorque", where: str = "torques.validate_self") -> "SelfTorque":
+    """A :class:`SelfTorque` with every field finite, lengths and resistivities > 0 and loss fractions in
+    [0, 1] (units in the messages); returned unchanged.
+
+    Example:
+        >>> validate_self(preset_self("ni")._replace(width=-1e-7))
+        Traceback (most recent call last):
+        ...
+        ValueError: torques.validate_self: self_torque.width must be > 0 [m], got -1e-07
+    """
+    return _validate(st, _SELF_RANGES, ("neel", "sigma"), "self_torque", where)
+
+
+def validate_heavy_metal(hm: "HeavyMetal", where: str = "torques.validate_heavy_metal") -> "HeavyMetal":
+    """A :class:`HeavyMetal` with every field finite and lengths and resistivities > 0; returned unchanged.
+
+    Example:
+        >>> validate_heavy_metal(preset_heavy_metal("pt")._replace(rho_hm=0.0))
+        Traceback (most recent call last):
+        ...
+        ValueError: torques.validate_heavy_metal: heavy_metal.rho_hm must be > 0 [Ohm m], got 0.0
+    """
+    return _validate(hm, _HM_RANGES, ("sigma",), "heavy_metal", where)
+
+
 def eta(a_b: ArrayLike, a_t: ArrayLike, x: ArrayLike):
     """Self-torque efficiency of the drift-diffusion model, eta = T/j0 (docs/physics.md §1.4).
 

@@ -115,6 +115,9 @@ def _check(device, m0, dt, n_steps, record, record_every, wf, noise_kind):
     if int(n_steps) != n_steps or n_steps < 0 or record_every < 1 or n_steps % record_every:
         raise ValueError(f"{f}: n_steps must be a non-negative multiple of record_every, got n_steps={n_steps}, "
                          f"record_every={record_every}")
+    if n_steps > 2**31 - 1:
+        raise ValueError(f"{f}: n_steps = {n_steps:.3g} exceeds the 2^31 - 1 steps one run can count; shorten the "
+                         f"simulated time (n_steps * dt = {n_steps * dt:.3g} s) or split it into several runs")
     bad = [r for r in record if r not in ("m", "mx", "my", "mz", "mean")]
     if bad:
         raise ValueError(f"{f}: record names must be among 'm', 'mx', 'my', 'mz', 'mean', got {bad}")

@@ -85,3 +85,33 @@ def test_device_presets_and_summary():
     assert cli_device.summary(stack.preset("pma"))["magnet"]["delta"] == pytest.approx(40.0, rel=1e-6)
     with pytest.raises(ValueError, match="unknown device"):
         stack.preset("nio")
+
+
+@pytest.mark.parametrize("extra, message", [
+    ({"self_torque": {"preset": "ni", "width": -1e-7}}, r"self_torque.width must be > 0 \[m\]"),
+    ({"self_torque": {"preset": "ni", "rho_fm": -1.0}}, r"self_torque.rho_fm must be > 0 \[Ohm m\]"),
+    ({"self_torque": {"preset": "ni", "a_par": 1.5}}, r"a_par is a spin-loss fraction in \[0, 1\]"),
+    ({"heavy_metal": {"thickness": float("nan")}}, r"heavy_metal.thickness must be finite \[m\]"),
+])
+def test_every_params_field_is_validated(tmp_path, capsys, extra, message):
+    from circuits.cli import main
+
+    params = tmp_path / "p.json"
+    params.write_text(json.dumps({"magnet": {"ms": 4.8e5, "thickness": 3e-9, "area": 5.9e-15, "alpha": 0.03,
+                                             "easy_axis": [0, 1, 0], "demag": [0.045, 0.013, 0.942]}, **extra}))
+    assert main.main(["device", "--params", str(params), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    import re
+    assert re.search(message, err), err
+
+
+def test_zero_damping_is_reported_not_a_crash(tmp_path, capsys):
+    """alpha = 0 is allowed: no damping, no thermal noise, I_c0 = 0 in both schemes and no energy ratio."""
+    params = tmp_path / "p.json"
+    params.write_text(json.dumps({"magnet": {"ms": 4.8e5, "thickness": 3e-9, "area": 5.9e-15, "alpha": 0.0,
+                                             "easy_axis": [0, 1, 0], "demag": [0.045, 0.013, 0.942]}}))
+    assert cli_device.run(_parser().parse_args(["--params", str(params), "--json"])) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["self_torque"]["i_c0_A"] == 0.0 and out["energy"]["ratio_baseline_over_self"] != \
+        out["energy"]["ratio_baseline_over_self"]  # NaN: no ratio of two zero energies
