@@ -184,6 +184,15 @@ def run(advance, state, *, total: int, chunk: int, prior: Prior, t_start: float,
                              t_start=t_start, elapsed0=prior.elapsed)
 
 
+def before_first_chunk(state, prior: Prior, *, checkpoint=None, snapshot: Callable | None = None) -> chunks.Loop:
+    """The :class:`pbits.runtime.chunks.Loop` of a run stopped by Ctrl-C before its first chunk (while compiling):
+    no sweep done, the state kept, and the checkpoint written so that ``resume`` continues from here."""
+    loop = chunks.Loop(state, prior.done, "keyboard", (), np.zeros(0), np.zeros(0, int))
+    if checkpoint is not None:
+        ckpt.save(checkpoint, **snapshot(loop, trace_of(loop, prior)))
+    return loop
+
+
 def result(model: ising.IsingModel, state: State, loop: chunks.Loop, prior: Prior, *, t_start: float,
            compile_time: float, schedule, seed, method: str, packed: bool = False) -> Result:
     """Assemble a :class:`Result`: the best state re-scored exactly (:func:`circuits.model.ising.energy_exact`)

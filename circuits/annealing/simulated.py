@@ -115,7 +115,6 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     use_packed = _packed_layout(model, R, packed, "simulated.anneal")
     advance, args = _advance(key, model, classes, betas, c, use_packed, mesh, update)
     state = driver.shard_state(state, mesh)
-    compile_time += driver.compile_seconds(_chunk, *args(state, prior.done, min(c, max(1, total - prior.done))))
 
     def snapshot(loop, trace):
         wall = prior.elapsed + time.perf_counter() - t_start
@@ -123,9 +122,13 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
                     **ckpt.common_arrays(key, seed, loop.done, trace, wall),
                     **ckpt.identity_arrays(ckpt.identity("anneal", model, update, use_packed)))
 
-    loop = driver.run(advance, state, total=total, chunk=c, prior=prior, t_start=t_start,
-                      best_energy=lambda s: s.best_energy, target_energy=target_energy, time_limit=time_limit,
-                      progress=progress, checkpoint=checkpoint, snapshot=snapshot)
+    try:
+        compile_time += driver.compile_seconds(_chunk, *args(state, prior.done, min(c, max(1, total - prior.done))))
+        loop = driver.run(advance, state, total=total, chunk=c, prior=prior, t_start=t_start,
+                          best_energy=lambda s: s.best_energy, target_energy=target_energy, time_limit=time_limit,
+                          progress=progress, checkpoint=checkpoint, snapshot=snapshot)
+    except KeyboardInterrupt:  # while compiling: keep the state, write the checkpoint
+        loop = driver.before_first_chunk(state, prior, checkpoint=checkpoint, snapshot=snapshot)
     return driver.result(model, loop.state, loop, prior, t_start=t_start, compile_time=compile_time,
                          schedule=betas[:loop.done], seed=seed, method="anneal", packed=use_packed)
 

@@ -211,8 +211,6 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
         c = min(c, max(1, int(adapt * n_sweeps) // 8))  # several ladder updates while adapting
     advance, args = _advance(key, model, classes, c, adapt, n_sweeps, mesh, update)
     state = PTState(driver.shard_state(state.base, mesh), *(sharding.put(x, mesh) for x in state[1:]))
-    pos, kw = args(state, host, prior.done, c)
-    compile_time += driver.compile_seconds(_sweeps_jit, *pos, **kw)
 
     def snapshot(loop, trace):
         (s, h), wall = loop.state, prior.elapsed + time.perf_counter() - t_start
@@ -221,9 +219,14 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
                     ladder=np.asarray(h.betas), acceptance=np.asarray(h.acceptance), initial_ladder=b_init, plan=plan,
                     **ckpt.identity_arrays(ckpt.identity("tempering", model, update, False)))
 
-    loop = driver.run(advance, (state, host), total=n_sweeps, chunk=c, prior=prior, t_start=t_start,
-                      best_energy=lambda s: s[0].base.best_energy, target_energy=target_energy,
-                      time_limit=time_limit, progress=progress, checkpoint=checkpoint, snapshot=snapshot)
+    try:
+        pos, kw = args(state, host, prior.done, c)
+        compile_time += driver.compile_seconds(_sweeps_jit, *pos, **kw)
+        loop = driver.run(advance, (state, host), total=n_sweeps, chunk=c, prior=prior, t_start=t_start,
+                          best_energy=lambda s: s[0].base.best_energy, target_energy=target_energy,
+                          time_limit=time_limit, progress=progress, checkpoint=checkpoint, snapshot=snapshot)
+    except KeyboardInterrupt:  # while compiling: keep the state, write the checkpoint
+        loop = driver.before_first_chunk((state, host), prior, checkpoint=checkpoint, snapshot=snapshot)
     state, host = loop.state
     res = driver.result(model, state.base, loop, prior, t_start=t_start, compile_time=compile_time,
                         schedule=np.asarray(host.betas), seed=seed, method="tempering")

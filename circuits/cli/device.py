@@ -131,8 +131,10 @@ def run(args) -> int:
     out = {"device": args.params or (args.preset or "ni_afmi"), **summary(st, t_p=args.width)}
     comp = None
     if args.switching or args.plot:
+        bar = common.Bar("sLLG steps", enabled=sys.stderr.isatty() and not args.json)
         comp = energy.switching_comparison(jax.random.key(args.seed), st, width=args.width,
-                                            n_points=args.points or 12, n_trials=args.trials)
+                                           n_points=args.points or 12, n_trials=args.trials, progress=bar)
+        bar.close()
         out["switching"] = {
             name: {"current_A": c.currents.tolist(), "probability": c.probability.tolist(),
                    "stderr": c.stderr.tolist(), "i50_A": comp.i50[name], "energy50_J": comp.energy50[name]}
@@ -206,8 +208,10 @@ def _transfer(args, st: stack.Stack) -> int:
         raise ValueError(f"--transfer needs a low-barrier magnet (Delta <~ 3) that fluctuates on its own; this device "
                          f"has Delta = {delta:.3g}. Use --preset ni_low_barrier or inplane_low_barrier")
     name = args.params or (args.preset or "ni_low_barrier")
+    bar = common.Bar("sLLG steps", enabled=sys.stderr.isatty() and not args.json)
     c = energy_per_bit.compare(jax.random.key(args.seed), st, oersted=args.oersted, n_magnets=args.magnets,
-                           n_points=args.points or 9, duration=args.duration)
+                               n_points=args.points or 9, duration=args.duration, progress=bar)
+    bar.close()
     out = {"device": name, "delta": delta, "baseline": c.baseline, "schemes": {}}
     for scheme, e in ((c.self_torque.scheme, c.self_torque), (c.heavy_metal.scheme, c.heavy_metal)):
         p, tc = c.params[scheme], c.curves[scheme]

@@ -166,7 +166,7 @@ class SwitchingComparison(NamedTuple):
 
 
 def switching_comparison(key, stack: Stack, *, width: float = 2e-9, n_points: int = 12, n_trials: int = 32,
-                         max_factor: float = 2.0) -> SwitchingComparison:
+                         max_factor: float = 2.0, progress=None) -> SwitchingComparison:
     """Switching probability vs current for both schemes, and the energy ratio at equal probability (50 %).
 
     Currents span 0..``max_factor`` x each scheme's I_c0 (:func:`pbits.analysis.switching.current_scale`). Energies from
@@ -189,7 +189,7 @@ def switching_comparison(key, stack: Stack, *, width: float = 2e-9, n_points: in
                                          np.asarray(dev.magnet.easy_axis, dtype=float)))) - 1) < 1e-6
         # a reset pulse only makes sense when the torque is collinear with the easy axis
         c = switching.switching_probability(k, dev, currents, width=width, dt=dt, n_trials=n_trials,
-                                     reset_current=None if collinear else 0.0)
+                                            reset_current=None if collinear else 0.0, progress=progress)
         curves[name] = c
         above = np.nonzero(c.probability >= 0.5)[0]
         if above.size and above[0] > 0:

@@ -110,7 +110,7 @@ class SwitchingCurve(NamedTuple):
 
 def switching_probability(key, device: Device, currents: ArrayLike, *, width: float, dt: float,
                           n_trials: int = 100, reset_current: float | None = None, reset_width: float | None = None,
-                          settle: float | None = None, dtype=jnp.float32) -> SwitchingCurve:
+                          settle: float | None = None, dtype=jnp.float32, progress=None) -> SwitchingCurve:
     """Switching probability vs pulse amplitude for a pulse of ``width`` [s], with a reset pulse.
 
     All ``len(currents) * n_trials`` magnets run in one vectorised simulation: start at -n, reset pulse
@@ -130,6 +130,7 @@ def switching_probability(key, device: Device, currents: ArrayLike, *, width: fl
         reset_width: reset width [s] (default: ``width``).
         settle: relaxation time after each pulse [s]; default three damping times
             3/(alpha gamma0 (H_1 + H_2)/2) (the small-angle decay rate about the easy axis).
+        progress: ``progress(steps_done, steps, record)`` between chunks of the two sLLG runs (reset, write).
 
     Returns:
         :class:`SwitchingCurve`.
@@ -165,11 +166,11 @@ def switching_probability(key, device: Device, currents: ArrayLike, *, width: fl
     ax = np.asarray(n)[:, None]
     steps_r = int(round((reset_width + settle) / dt))
     r = sllg.simulate(k1, device, m0, dt=dt, n_steps=steps_r, record=(), record_every=max(steps_r, 1),
-                      current=sllg.pulses(np.array([-big, 0.0]), [reset_width, settle]))
+                      current=sllg.pulses(np.array([-big, 0.0]), [reset_width, settle]), progress=progress)
     s_reset = np.sign(np.sum(r.m * ax, axis=0))
     steps_w = int(round((width + settle) / dt))
     w = sllg.simulate(k2, device, r.m, dt=dt, n_steps=steps_w, record=(), record_every=max(steps_w, 1),
-                      current=sllg.pulses(np.stack([levels, np.zeros(nm)]), [width, settle]))
+                      current=sllg.pulses(np.stack([levels, np.zeros(nm)]), [width, settle]), progress=progress)
     s_write = np.sign(np.sum(w.m * ax, axis=0))
     p = (s_write != s_reset).reshape(k, n_trials).mean(axis=1)
     return SwitchingCurve(currents, p, np.sqrt(p * (1 - p) / n_trials), float(width))

@@ -104,7 +104,7 @@ def default_currents(device: Device, *, span: float = 3.0, n_points: int = 9) ->
 
 
 def pilot_i0(key, device: Device, *, n_magnets: int = 16, duration: float | None = None,
-             dt: float | None = None, record_dt: float | None = None) -> np.ndarray:
+             dt: float | None = None, record_dt: float | None = None, progress=None) -> np.ndarray:
     """A rough I0 [A] per device from a short sLLG run on a wide geometric current grid.
 
     Currents 0, +-u 2^k (k = -3..3) with u from :func:`default_currents`; a quarter of ``duration`` but at least
@@ -124,13 +124,13 @@ def pilot_i0(key, device: Device, *, n_magnets: int = 16, duration: float | None
     tau = float(np.min(theory.tau_estimate(device.magnet)))
     dur = 25 * tau if duration is None else max(duration / 4, 8 * tau)
     curve = transfer.measure(key, device, cur, n_magnets=n_magnets, duration=dur, burn_in=dur / 10, dt=dt,
-                             record_dt=record_dt)
+                             record_dt=record_dt, progress=progress)
     return np.abs(np.asarray(transfer.fit(curve).i0))
 
 
 def calibrate(key, device: Device, *, currents: ArrayLike | None = None, n_points: int = 9, n_magnets: int = 128,
               duration: float | None = None, burn_in: float | None = None, dt: float | None = None,
-              record_dt: float | None = None, return_curve: bool = False):
+              record_dt: float | None = None, return_curve: bool = False, progress=None):
     """Calibrate a behavioural p-bit from sLLG: <s>(I) -> tanh fit (I0, offset), tau_c(I) fit, dwell at I = 0.
 
     One vectorised :func:`pbits.pbit.transfer.measure` run (``n_magnets`` copies per current), then
@@ -144,6 +144,7 @@ def calibrate(key, device: Device, *, currents: ArrayLike | None = None, n_point
             (:func:`pilot_i0`). tau_c and dwell are taken at the current closest to 0.
         n_magnets, duration, burn_in, dt, record_dt: see :func:`pbits.pbit.transfer.measure`.
         return_curve: also return the :class:`pbits.pbit.transfer.TransferCurve`.
+        progress: passed to the sLLG runs (:func:`pbits.pbit.transfer.measure`).
 
     Returns:
         :class:`PbitParams` (and the curve if ``return_curve``).
@@ -157,7 +158,7 @@ def calibrate(key, device: Device, *, currents: ArrayLike | None = None, n_point
     """
     if currents is None:
         k_p, key = jax.random.split(key)
-        i0 = pilot_i0(k_p, device, duration=duration, dt=dt, record_dt=record_dt)
+        i0 = pilot_i0(k_p, device, duration=duration, dt=dt, record_dt=record_dt, progress=progress)
         if np.ndim(i0):
             raise ValueError("calibrate.calibrate: a batch of devices needs explicit currents= (or use "
                              "calibrate_population / random_bit.calibrate_drives)")
@@ -165,7 +166,7 @@ def calibrate(key, device: Device, *, currents: ArrayLike | None = None, n_point
     else:
         cur = transfer.check_currents(currents, "calibrate.calibrate")
     curve = transfer.measure(key, device, cur, n_magnets=n_magnets, duration=duration, burn_in=burn_in, dt=dt,
-                             record_dt=record_dt)
+                             record_dt=record_dt, progress=progress)
     params = params_from_fit(curve, transfer.fit(curve))
     return (params, curve) if return_curve else params
 

@@ -107,7 +107,7 @@ def _batch(devs: list[Device]) -> Device:
 
 def calibrate_drives(key, devs: list[Device], *, span: float = 3.0, n_points: int = 9, n_magnets: int = 96,
                      duration: float | None = None, burn_in: float | None = None, dt: float | None = None,
-                     record_dt: float | None = None):
+                     record_dt: float | None = None, progress=None):
     """Calibrate several drives of the *same* magnet in one sLLG run (currents in units of each I0_theory).
 
     Each drive is rescaled by a current unit u: first its :func:`pbits.theory.i0_theory` times
@@ -137,12 +137,13 @@ def calibrate_drives(key, devs: list[Device], *, span: float = 3.0, n_points: in
     tau = float(np.min(theory.tau_estimate(devs[0].magnet)))
     dur = 25 * tau if duration is None else max(duration / 4, 8 * tau)
     pilot = transfer.measure(k_p, batch, np.concatenate([-pos[::-1], [0.0], pos]), n_magnets=max(8, n_magnets // 4),
-                             duration=dur, burn_in=dur / 10, dt=dt, record_dt=record_dt)
+                             duration=dur, burn_in=dur / 10, dt=dt, record_dt=record_dt, progress=progress)
     units = units * np.abs(np.atleast_1d(transfer.fit(pilot).i0))
     batch = _batch([_scaled(d, u) for d, u in zip(devs, units)])
     x = span * np.linspace(-1.0, 1.0, n_points)
     params, curve = calibrate.calibrate(key, batch, currents=x, n_magnets=n_magnets, duration=duration,
-                                        burn_in=burn_in, dt=dt, record_dt=record_dt, return_curve=True)
+                                        burn_in=burn_in, dt=dt, record_dt=record_dt, return_curve=True,
+                                        progress=progress)
     out = []
     per_device = ("mean", "stderr", "mean_m", "stderr_m", "mean_abs", "tau_c", "tau_m", "dwell")
     curves = [curve._replace(currents=curve.currents * u, **{f: np.asarray(getattr(curve, f))[q] for f in per_device})

@@ -139,7 +139,7 @@ def check_currents(currents, func):
 
 def measure(key, device: Device, currents: ArrayLike, *, n_magnets: int = 128, duration: float | None = None,
             burn_in: float | None = None, dt: float | None = None, record_dt: float | None = None,
-            dwell_threshold: float = 0.5) -> TransferCurve:
+            dwell_threshold: float = 0.5, progress=None) -> TransferCurve:
     """sLLG transfer curve <sgn(m.n)>(I), <m.n>(I), tau_c(I) and dwell(I) from one vectorised run.
 
     ``n_magnets`` independent copies per current (and per device when ``device`` is batched with a last axis
@@ -159,6 +159,7 @@ def measure(key, device: Device, currents: ArrayLike, *, n_magnets: int = 128, d
         dt: time step [s]; default :func:`pbits.sllg.suggest_dt` with angle 0.05 rad.
         record_dt: time between records [s]; default tau_estimate/20 (rounded to whole steps).
         dwell_threshold: hysteresis thresholds +-this on m.n for the dwell times.
+        progress: ``progress(steps_done, steps, record)`` between chunks of the two sLLG runs (burn-in, record).
 
     Returns:
         :class:`TransferCurve`; arrays (K,) for one device, (P, K) for P devices.
@@ -204,11 +205,11 @@ def measure(key, device: Device, currents: ArrayLike, *, n_magnets: int = 128, d
     m = m0
     if n_burn:
         m = sllg.simulate(k_burn, dev, m0, dt=dt, n_steps=n_burn, current=levels, record=(),
-                          record_every=n_burn).m
+                          record_every=n_burn, progress=progress).m
     ev = sllg.Events(axis=axis, lo=-dwell_threshold, hi=dwell_threshold)
     names = (("mx", "my", "mz")[comp],) if comp is not None else ("m",)
     r = sllg.simulate(k_run, dev, m, dt=dt, n_steps=n_steps, current=levels, record=names, record_every=every,
-                      events=ev)
+                      events=ev, progress=progress)
     if comp is not None:
         x = r.trace[names[0]] * np.sign(axis.reshape(3, -1)[comp])
     else:

@@ -176,3 +176,29 @@ def test_foreign_and_edited_checkpoints_are_refused(tmp_path):
         np.savez(tmp_path / "edited.npz", **arrays)
         with pytest.raises(ValueError, match=message):
             simulated.anneal(0, model, n_sweeps=20, n_replicas=4, resume=tmp_path / "edited.npz")
+
+
+@pytest.mark.parametrize("method", ["anneal", "tempering"])
+def test_ctrl_c_while_compiling_leaves_a_checkpoint_that_resumes(tmp_path, monkeypatch, method):
+    """Ctrl-C before the first chunk (during compilation) returns a result with no sweeps and writes a checkpoint
+    from which the resumed run equals the uninterrupted one."""
+    from circuits.annealing import driver
+
+    model = maxcut.to_ising(gset.random_graph(30, 0.3, seed=4))
+    run = (lambda **kw: simulated.anneal(6, model, n_sweeps=30, n_replicas=4, chunk=10, **kw)) if method == "anneal" \
+        else (lambda **kw: tempering.anneal(6, model, n_sweeps=30, n_rungs=2, n_chains=2, chunk=10, **kw)[0])
+    full = run()
+    real = driver.compile_seconds
+
+    def interrupt_chunk(fn, *a, **k):
+        if fn is not simulated.initial_energy:
+            raise KeyboardInterrupt
+        return real(fn, *a, **k)
+
+    monkeypatch.setattr(driver, "compile_seconds", interrupt_chunk)
+    ck = tmp_path / f"{method}.npz"
+    part = run(checkpoint=ck)
+    assert part.stopped == "keyboard" and part.sweeps == 0 and ck.is_file()
+    monkeypatch.setattr(driver, "compile_seconds", real)
+    rest = run(resume=ck)
+    assert rest.sweeps == 30 and np.array_equal(rest.final_spins, full.final_spins)
