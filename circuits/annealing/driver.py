@@ -22,7 +22,7 @@ from jax import Array
 
 from circuits.annealing import checkpoint as ckpt
 from circuits.model import ising
-from pbits.runtime import chunks, sharding
+from pbits.runtime import chunks, memory, sharding
 
 
 class State(NamedTuple):
@@ -73,7 +73,8 @@ class Result(NamedTuple):
         n_replicas: R.
         wall_time: seconds for the whole call (including compilation, if any); on resume, all calls.
         spin_updates_per_s: ``n * R * sweeps / run_time`` (sweeps of this call).
-        schedule: (sweeps,) betas actually used (or the final (K,) ladder for tempering).
+        schedule: (sweeps,) betas actually used, or the lazy schedule itself
+            (:class:`circuits.annealing.schedules.Geometric`), or the final (K,) ladder for tempering.
         seed: the integer seed, if the key came from one.
         stopped: "done", "target", "time_limit", "interrupt" or "keyboard".
         method: "anneal" or "tempering".
@@ -129,6 +130,17 @@ def chunk_size(model: ising.IsingModel, n_replicas: int, n_sweeps: int, work: fl
     c = max(1, min(int(most), int(work / max(1, ising.n_spins(model) * d * n_replicas))))
     c = 1 << (c.bit_length() - 1)
     return int(min(c, n_sweeps))
+
+
+def check_memory(model: ising.IsingModel, n_replicas: int, chunk: int, n_sweeps: int, where: str) -> None:
+    """Refuse, before anything is allocated, an annealing run that would not fit in memory: spins, best states and
+    fields of R replicas (about 12 bytes per spin and replica), neighbour and packed tables (about 16 bytes per
+    slot), the per-sweep traces of a chunk (8 bytes per replica and sweep) and of the run (16 bytes per sweep)."""
+    n = ising.n_spins(model)
+    d = n if ising.is_dense(model) else int(model.nbr.shape[1])
+    need = 12.0 * n * n_replicas + 16.0 * n * d + 8.0 * chunk * n_replicas + 16.0 * n_sweeps
+    memory.check(need, where, f"{n} spins x {n_replicas} replicas, {d} couplings per spin, {n_sweeps} sweeps",
+                 "the replica count or the sweeps")
 
 
 def shard_state(state: State, mesh) -> State:

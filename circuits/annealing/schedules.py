@@ -1,11 +1,14 @@
 """Annealing schedules as pure functions of the sweep count, and the default beta range.
 
-A schedule is a (n_sweeps,) float32 array of inverse temperatures, one per sweep; any array works
-(docs/methods.md §5).
+A schedule is a (n_sweeps,) float32 array of inverse temperatures, one per sweep (any array works), or a
+:class:`Geometric` schedule, which the drivers generate chunk by chunk (:func:`segment`), so that a run of
+10^9 sweeps never holds its schedule as a whole array (docs/methods.md §5).
 """
 from __future__ import annotations
 
+import hashlib
 import math
+from typing import NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
@@ -86,3 +89,46 @@ def check_schedule(betas, where: str = "schedule"):
         raise ValueError(f"{where}: argument 'betas' must be finite and >= 0 (beta = 1/T), got betas[{bad[0]}] = "
                          f"{b[bad[0]]}")
     return jnp.asarray(b, jnp.float32)
+
+
+class Geometric(NamedTuple):
+    """The geometric schedule ``beta0 (beta1/beta0)^(t/(n-1))``, t = 0..n-1, generated a chunk at a time."""
+
+    beta0: float  # hot end, > 0
+    beta1: float  # cold end, > 0
+    n_sweeps: int  # sweeps
+
+
+def lazy_geometric(beta0: float, beta1: float, n_sweeps: int) -> Geometric:
+    """A validated :class:`Geometric` schedule (the lazy form of :func:`geometric`).
+
+    Example:
+        >>> [round(float(b), 3) for b in segment(lazy_geometric(0.1, 10.0, 3), 0, 3)]
+        [0.1, 1.0, 10.0]
+    """
+    _check(beta0, beta1, n_sweeps, "lazy_geometric")
+    if beta0 <= 0 or beta1 <= 0:
+        raise ValueError(f"schedules.lazy_geometric: betas must be > 0, got beta0={beta0}, beta1={beta1}")
+    return Geometric(float(beta0), float(beta1), int(n_sweeps))
+
+
+def length(schedule) -> int:
+    """Sweeps in a schedule (an array or a :class:`Geometric`)."""
+    return schedule.n_sweeps if isinstance(schedule, Geometric) else int(np.shape(schedule)[0])
+
+
+def segment(schedule, start: int, m: int) -> np.ndarray:
+    """Betas of sweeps ``start .. start + m - 1`` as float32 (computed in float64 for a :class:`Geometric`)."""
+    if not isinstance(schedule, Geometric):
+        return np.asarray(schedule, np.float32)[start:start + m]
+    b0, b1, n = schedule
+    t = np.arange(start, min(start + m, n), dtype=np.float64)
+    return (b0 * (b1 / b0) ** (t / max(n - 1, 1))).astype(np.float32)
+
+
+def identify(schedule) -> str:
+    """A string that identifies a schedule (its parameters, or a hash of its array), for checkpoints."""
+    if isinstance(schedule, Geometric):
+        return f"geometric({schedule.beta0!r}, {schedule.beta1!r}, {schedule.n_sweeps})"
+    a = np.ascontiguousarray(np.asarray(schedule, np.float32))
+    return f"array({a.size}, {hashlib.sha256(a.tobytes()).hexdigest()[:16]})"

@@ -55,8 +55,9 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     Args:
         key: PRNG key, or an integer seed (then the fast generator ``prng.key(seed)`` is used).
         model: the IsingModel (dense or sparse).
-        betas: (n_sweeps,) schedule; default geometric over
-            :func:`circuits.annealing.schedules.default_beta_range`.
+        betas: (n_sweeps,) schedule, or a lazy :class:`circuits.annealing.schedules.Geometric` (generated a chunk
+            at a time); default the lazy geometric schedule over
+            :func:`circuits.annealing.schedules.default_beta_range` with ``n_sweeps`` sweeps.
         n_sweeps: sweeps when ``betas`` is None.
         n_replicas: R independent replicas.
         classes: colour classes (default ``coloring.greedy(model)``).
@@ -94,9 +95,12 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     rules.check(update, ising.n_spins(ising.check(model, "simulated.anneal")), "simulated.anneal")
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
     if betas is None:
-        betas = schedules.geometric(*schedules.default_beta_range(model), n_sweeps)
-    betas = np.asarray(schedules.check_schedule(betas, "simulated.anneal"))
-    n, R, total = ising.n_spins(model), driver.check_replicas(n_replicas, "simulated.anneal"), int(betas.shape[0])
+        betas = schedules.lazy_geometric(*schedules.default_beta_range(model), n_sweeps)
+    if not isinstance(betas, schedules.Geometric):
+        betas = np.asarray(schedules.check_schedule(betas, "simulated.anneal"))
+    n, R, total = ising.n_spins(model), driver.check_replicas(n_replicas, "simulated.anneal"), schedules.length(betas)
+    driver.check_memory(model, R, driver.chunk_size(model, R, total) if chunk is None else chunk, total,
+                        "simulated.anneal")
     mesh = sharding.make_mesh(mesh)
     sharding.check_split(mesh, R, "simulated.anneal")
     compile_time, prior = 0.0, driver.Prior()
@@ -105,7 +109,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         packed = _resume_layout(ck, resume, packed, "simulated.anneal")
         ckpt.check_identity(ck, resume, "simulated.anneal", ckpt.identity("anneal", model, update, packed),
                             given_seed)
-        ckpt.check_resume(ck, resume, "simulated.anneal", (n, R), ("schedule", betas, "sweeps/beta range"))
+        ckpt.check_resume(ck, resume, "simulated.anneal", (n, R),
+                          ("schedule", np.array(schedules.identify(betas)), "sweeps/beta range"))
         (key, seed), prior = ckpt.key_of(ck), driver.prior_from(ck)
         state = State(*(jnp.asarray(ck[f]) for f in State._fields))
     else:
@@ -118,7 +123,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
 
     def snapshot(loop, trace):
         wall = prior.elapsed + time.perf_counter() - t_start
-        return dict(**ckpt.state_arrays(loop.state), schedule=betas, packed=np.array(use_packed),
+        return dict(**ckpt.state_arrays(loop.state), schedule=np.array(schedules.identify(betas)),
+                    packed=np.array(use_packed),
                     **ckpt.common_arrays(key, seed, loop.done, trace, wall),
                     **ckpt.identity_arrays(ckpt.identity("anneal", model, update, use_packed)))
 
@@ -130,7 +136,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     except KeyboardInterrupt:  # while compiling: keep the state, write the checkpoint
         loop = driver.before_first_chunk(state, prior, checkpoint=checkpoint, snapshot=snapshot)
     return driver.result(model, loop.state, loop, prior, t_start=t_start, compile_time=compile_time,
-                         schedule=betas[:loop.done], seed=seed, method="anneal", packed=use_packed)
+                         schedule=betas if isinstance(betas, schedules.Geometric) else betas[:loop.done], seed=seed,
+                         method="anneal", packed=use_packed)
 
 
 def _advance(key, model, classes, betas, c: int, use_packed: bool, mesh, update):
@@ -144,7 +151,7 @@ def _advance(key, model, classes, betas, c: int, use_packed: bool, mesh, update)
     cls = sharding.put(jnp.asarray(coloring.padded(classes, n)), mesh)
 
     def args(state, start, m):
-        bs = jnp.asarray(np.resize(betas[start:start + m], c))  # padded; sweeps >= t_end are skipped
+        bs = jnp.asarray(np.resize(schedules.segment(betas, start, m), c))  # padded; sweeps >= t_end are skipped
         return (key, model_d, cls, state, sharding.put(bs, mesh), jnp.int32(start), jnp.int32(start + m), rule,
                 half, tables)
 

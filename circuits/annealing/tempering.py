@@ -189,6 +189,7 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
         raise ValueError(f"tempering.anneal: argument 'n_chains' must be a positive integer, got {n_chains!r}")
     mesh = sharding.make_mesh(mesh)
     sharding.check_split(mesh, K * C, "tempering.anneal (n_rungs * n_chains)")
+    driver.check_memory(model, K * C, driver.chunk_size(model, K * C, n_sweeps), n_sweeps, "tempering.anneal")
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
     plan = np.array([n_sweeps, adapt], float)
     host, compile_time, prior = Ladder(b, np.zeros(K - 1)), 0.0, driver.Prior()

@@ -24,6 +24,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax import Array
 
+from pbits.runtime import memory
+
 
 class IsingModel(NamedTuple):
     """Couplings and fields of an Ising model (a pytree; exactly one layout is set).
@@ -225,6 +227,10 @@ def from_edges(n: int, edges, weights=None, h=None, *, layout: str = "sparse") -
         _, first = np.unique(key, return_index=True)
         k = int(np.setdiff1d(np.arange(len(key)), first)[0])
         raise ValueError(f"{where}: edge {k} = {tuple(e[k])} is listed twice; merge duplicate edges")
+    deg = np.bincount(np.concatenate([lo, hi]), minlength=n) if len(e) else np.zeros(1, np.int64)
+    # per spin: fields, neighbour slots and the colouring's bookkeeping (Python lists: ~150 bytes a spin)
+    memory.check(n * (150.0 + 5.0 * max(int(deg.max()), 1)) + (8.0 * n * n if layout == "dense" else 0.0), where,
+                 f"{n} spins, up to {int(deg.max())} couplings each", "the number of spins (the graph's header)")
     h = _check_h(h, n, where)
     if layout == "sparse":
         return _sparse(n, lo, hi, wv, h)

@@ -25,7 +25,7 @@ import numpy as np
 from circuits.annealing import schedules, simulated
 from circuits.model import ising
 from circuits.problems import factor_bits, logic, multiplier
-from pbits.runtime import chunks, prng
+from pbits.runtime import chunks, memory, prng
 
 MAX_BITS = 30  # multiplier: the product must fit comfortably in int64 arithmetic and in a few hundred p-bits
 METHODS = ("product", "multiplier")
@@ -145,6 +145,9 @@ def factor(key, N, *, method: str = "product", n_replicas: int | None = None, n_
             raise ValueError(f"factor: {name} must be a positive integer, got {v!r}")
     if beta is not None and (np.shape(beta) != (2,) or not np.all(np.asarray(beta, float) > 0)):
         raise ValueError(f"factor: beta must be (beta0, beta1) with both > 0, got {beta!r}")
+    bits = N.bit_length()
+    memory.check(48.0 * (bits + 1) * n_replicas * (1 if method == "product" else 4 * bits), "factor",
+                 f"{bits + 1} factor bits x {n_replicas} replicas", "--replicas")
     t0 = time.perf_counter()
     key, seed = prng.key_and_seed(key)
     if method == "product":

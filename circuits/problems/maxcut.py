@@ -25,7 +25,7 @@ from circuits.model import ising
 from circuits.problems.gset import Graph
 from circuits.sampling import rules
 from pbits.pbit import calibrate
-from pbits.runtime import prng, sharding
+from pbits.runtime import memory, prng, sharding
 
 METHODS = ("anneal", "tempering", "device")
 RULES = {"pbit": rules.behavioural, "metropolis": rules.metropolis}
@@ -190,7 +190,7 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int = 1000, n_
                   checkpoint=checkpoint, resume=resume, mesh=mesh)
     if method == "anneal":
         b0, b1 = schedules.default_beta_range(model) if beta is None else beta
-        res = simulated.anneal(key, model, schedules.geometric(b0, b1, n_sweeps), n_replicas=R, **common)
+        res = simulated.anneal(key, model, schedules.lazy_geometric(b0, b1, n_sweeps), n_replicas=R, **common)
         sched = {"kind": "geometric", "beta0": float(b0), "beta1": float(b1), "n_sweeps": int(n_sweeps), "rule": rule}
     else:
         ladder = None if beta is None else np.geomspace(max(beta[0], 1e-3 * beta[1]), beta[1], rungs)
@@ -214,6 +214,11 @@ def _device(key, graph, n_replicas, beta, target, target_cut, scheme, calibratio
                                  resistance=cal.resistance)
     b0, b1 = schedules.default_beta_range(model) if beta is None else beta
     n_upd = max(1, int(round(sim_time / (cal.dt * interval))))
+    if n_upd > 2**31 - 1:
+        raise ValueError(f"maxcut.solve: sim_time = {sim_time:.3g} s is {n_upd:.3g} synapse updates, more than one run "
+                         "counts (2^31 - 1); shorten sim_time")
+    memory.check(4.0 * n_upd + 64.0 * graph.n * n_replicas, "maxcut.solve", f"{n_upd} synapse updates",
+                 "sim_time")
     st = device_network.init(k0, net, n_replicas)
     t0 = time.perf_counter()
     st, tr, _ = device_network.run(k1, st, net, np.geomspace(b0, b1, n_upd), interval=interval,

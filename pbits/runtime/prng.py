@@ -111,7 +111,7 @@ def key(seed: int, *, fast: bool = True):
         >>> k = key(0)
         >>> jax.random.uniform(k, (3,)).shape
         (3,)
-        >>> bool(jnp.all(jax.random.key_data(key(2**32)) != jax.random.key_data(key(0))))
+        >>> bool(jnp.any(jax.random.key_data(key(2**32)) != jax.random.key_data(key(0))))
         True
     """
     lo, hi = seed_words(seed)

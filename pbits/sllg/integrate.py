@@ -22,7 +22,7 @@ from jax.typing import ArrayLike
 
 from pbits.device import magnet as _magnet
 from pbits.device.stack import Device
-from pbits.runtime import chunks, sharding
+from pbits.runtime import chunks, memory, sharding
 from pbits.sllg import events as _events
 from pbits.sllg.events import EventStats, Events
 from pbits.sllg.step import NOISES, coefficients, heun, heun_lazy, noise, unstack
@@ -190,6 +190,9 @@ def simulate(key, device: Device, m0: ArrayLike, *, dt: float, n_steps: int,
     wf = current if isinstance(current, Waveform) else constant(current)
     m0 = _check(device, m0, dt, n_steps, record, record_every, wf, noise)
     n, dtype = m0.shape[1], m0.dtype
+    n_rec = n_steps // record_every * sum(3 if r == "m" else (0 if r == "mean" else 1) for r in record)
+    memory.check(n * (4.0 * 3 * 16 + 4.0 * n_rec + (64.0 if events is not None else 0.0)), "sllg.simulate",
+                 f"{n} magnets, {n_rec} recorded values each", "the magnets, the steps or record_every")
     mesh = sharding.make_mesh(mesh, "magnets")
     sharding.check_split(mesh, n, "sllg.simulate", "magnets")
     platform = jax.default_backend() if mesh is None else mesh.devices.flat[0].platform
