@@ -3,11 +3,13 @@ Ising model (x = (1 + s)/2, docs/methods.md §1) and its plain-text file format.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from circuits.model import ising
+from pbits.runtime import memory
 
 
 class Qubo(NamedTuple):
@@ -148,8 +150,14 @@ def read(path) -> Qubo:
         (2, 2)
     """
     name = str(path)
-    with open(path) as f:
-        lines = [(k + 1, ln.split("#", 1)[0].strip()) for k, ln in enumerate(f)]
+    if Path(path).is_dir():
+        raise ValueError(f"qubo.read: '{name}' is a folder; give the path of a QUBO file")
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            lines = [(k + 1, ln.split("#", 1)[0].strip()) for k, ln in enumerate(f)]
+    except UnicodeDecodeError as err:
+        raise ValueError(f"qubo.read: '{name}' is not a text file in UTF-8/ASCII (byte {err.start}: {err.reason})"
+                         ) from None
     lines = [(k, ln) for k, ln in lines if ln]
     if not lines:
         raise ValueError(f"qubo.read: '{name}' is empty; expected a header 'n m [offset]'")
@@ -160,7 +168,7 @@ def read(path) -> Qubo:
             raise ValueError
         n, m = int(parts[0]), int(parts[1])
         offset = float(parts[2]) if len(parts) == 3 else 0.0
-        if n < 1 or m < 0:
+        if n < 1 or m < 0 or not np.isfinite(offset):
             raise ValueError
     except ValueError:
         raise ValueError(f"qubo.read: line {k} of '{name}': expected header 'n m [offset]' with n >= 1, "
@@ -168,6 +176,7 @@ def read(path) -> Qubo:
     body = lines[1:]
     if len(body) != m:
         raise ValueError(f"qubo.read: '{name}' announces {m} entries in its header but has {len(body)}")
+    memory.check(8.0 * n * n, "qubo.read", f"a dense {n} x {n} QUBO from '{name}'", "the header's n")
     Q = np.zeros((n, n))
     for k, ln in body:
         parts = ln.split()
