@@ -14,3 +14,35 @@ def test_distributed_arguments_from_environment():
         common.distributed_args({"PBITS_PROCESS_ID": "x"})
     with pytest.raises(ValueError, match=r"process id must be in 0..1, got 2"):
         common.distributed_args({"PBITS_NUM_PROCESSES": "2", "PBITS_PROCESS_ID": "2"})
+
+
+def test_progress_bar_shows_what_the_summary_reports(monkeypatch, capsys):
+    """The maxcut bar reports the best cut (not the Ising energy); numbers print in full."""
+    import numpy as np
+
+    from circuits.annealing.driver import ChunkTrace
+
+    W = 100.0
+    bar = common.Bar("sweeps", lambda tr: f"best cut {common.number((W - float(tr.best[-1])) / 2)}", enabled=True)
+    assert bar(10, 40, ChunkTrace(np.array([-20.0, -30.0]), np.array([0.0, 0.0]))) is None  # never asks to stop
+    bar.close()
+    err = capsys.readouterr().err
+    assert "10/40 sweeps" in err and "best cut 65" in err and err.endswith("\n")
+    assert common.number(3290310.0) == "3290310" and common.number(0.5) == "0.5"
+
+
+def test_readme_command_lines_name_files_that_exist(shared_dir):
+    """The README's command examples use paths that exist from the repository root (with shared/ beside it)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "README.md").read_text()
+    lines = [ln for block in re.findall(r"```bash\n(.*?)```", text, re.S) for ln in block.splitlines()
+             if ln.startswith("pbits ")]
+    files = [tok for ln in lines for tok in ln.split("#")[0].split() if tok.endswith(".txt")]
+    assert files, "README shows no command with a graph file"
+    if not (shared_dir / "gset").is_dir():
+        pytest.skip("shared data not found")
+    for f in files:
+        assert (root / f).resolve().is_file() or Path(f).is_file(), f

@@ -108,6 +108,8 @@ def test_output_paths_are_checked_before_the_run_and_the_result_survives_a_bad_p
     def broken(*a, **k):
         raise RuntimeError("no display")
 
+    assert _cli(base + ["--plot", str(tmp_path / "good.png")]) == 0
+    assert f"plot          saved to {tmp_path / 'good.png'}" in capsys.readouterr().out
     monkeypatch.setattr(plotting, "cut_trace", broken)
     assert _cli(base + ["--plot", str(tmp_path / "t.png")]) == 0
     out, err = capsys.readouterr()
