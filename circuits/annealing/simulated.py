@@ -27,7 +27,7 @@ from circuits.sampling import coloring, gibbs, packed, rules
 from pbits.runtime import prng, sharding
 
 
-def init_state(key, model: ising.IsingModel, n_replicas: int, spins=None) -> State:
+def init_state(key, model: ising.IsingModel, n_replicas: int, spins=None, *, energy: bool = True) -> State:
     """Random (or given (R, n)) initial spins and their energies, as a column-layout :class:`State`."""
     n = ising.n_spins(model)
     if spins is None:
@@ -38,11 +38,25 @@ def init_state(key, model: ising.IsingModel, n_replicas: int, spins=None) -> Sta
             raise ValueError(f"simulated.init_state: argument 'spins' must be ({n_replicas}, {n}) of +/-1, got shape "
                              f"{s.shape}")
         st = jnp.asarray(s.T, jnp.int8)
-    e = initial_energy(model, st)
+    e = initial_energy(model, st) if energy else jnp.zeros(n_replicas, jnp.float32)
     return State(st, e, st, e)
 
 
 initial_energy = jax.jit(gibbs.column_energy)  # the energies of initial states (compiled ahead of a run)
+
+
+def initial(key, model, n_replicas: int, spins=None) -> tuple[State, float, bool]:
+    """``(state, compile seconds, interrupted)`` of a fresh run. Ctrl-C while the energy function compiles still
+    gives the state (its energies computed in numpy, without compiling) and ``interrupted = True``, so that the
+    driver can write a checkpoint from which ``resume`` starts."""
+    n = ising.n_spins(model)
+    try:
+        seconds = driver.compile_seconds(initial_energy, model, jax.ShapeDtypeStruct((n, n_replicas), jnp.int8))
+        return init_state(key, model, n_replicas, spins), seconds, False
+    except KeyboardInterrupt:
+        st = init_state(key, model, n_replicas, spins, energy=False)
+        e = jnp.asarray(ising.energy_exact(model, np.asarray(st.spins).T), jnp.float32)
+        return State(st.spins, e, st.spins, e), 0.0, True
 
 
 def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_replicas: int = 16,
@@ -93,7 +107,6 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     key, seed = prng.key_and_seed(key)
     given_seed = seed
     rules.check(update, ising.n_spins(ising.check(model, "simulated.anneal")), "simulated.anneal")
-    classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
     if betas is None:
         betas = schedules.lazy_geometric(*schedules.default_beta_range(model), n_sweeps)
     if not isinstance(betas, schedules.Geometric):
@@ -103,7 +116,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
                         "simulated.anneal")
     mesh = sharding.make_mesh(mesh)
     sharding.check_split(mesh, R, "simulated.anneal")
-    compile_time, prior = 0.0, driver.Prior()
+    compile_time, prior, interrupted = 0.0, driver.Prior(), False
     if resume is not None:
         ck = ckpt.load(resume)
         packed = _resume_layout(ck, resume, packed, "simulated.anneal")
@@ -114,11 +127,9 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         (key, seed), prior = ckpt.key_of(ck), driver.prior_from(ck)
         state = State(*(jnp.asarray(ck[f]) for f in State._fields))
     else:
-        compile_time += driver.compile_seconds(initial_energy, model, jax.ShapeDtypeStruct((n, R), jnp.int8))
-        state = init_state(jax.random.fold_in(key, -1 & 0x7FFFFFFF), model, R, spins)
+        state, compile_time, interrupted = initial(jax.random.fold_in(key, -1 & 0x7FFFFFFF), model, R, spins)
     c = chunk or driver.chunk_size(model, R, total)
     use_packed = _packed_layout(model, R, packed, "simulated.anneal")
-    advance, args = _advance(key, model, classes, betas, c, use_packed, mesh, update)
     state = driver.shard_state(state, mesh)
 
     def snapshot(loop, trace):
@@ -128,12 +139,16 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
                     **ckpt.common_arrays(key, seed, loop.done, trace, wall),
                     **ckpt.identity_arrays(ckpt.identity("anneal", model, update, use_packed)))
 
-    try:
+    try:  # from here on, Ctrl-C keeps the state and writes the checkpoint (the colouring and compiling take seconds)
+        if interrupted:
+            raise KeyboardInterrupt  # pressed while the initial state was made
+        classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
+        advance, args = _advance(key, model, classes, betas, c, use_packed, mesh, update)
         compile_time += driver.compile_seconds(_chunk, *args(state, prior.done, min(c, max(1, total - prior.done))))
         loop = driver.run(advance, state, total=total, chunk=c, prior=prior, t_start=t_start,
                           best_energy=lambda s: s.best_energy, target_energy=target_energy, time_limit=time_limit,
                           progress=progress, checkpoint=checkpoint, snapshot=snapshot)
-    except KeyboardInterrupt:  # while compiling: keep the state, write the checkpoint
+    except KeyboardInterrupt:  # before the first chunk: keep the state, write the checkpoint
         loop = driver.before_first_chunk(state, prior, checkpoint=checkpoint, snapshot=snapshot)
     return driver.result(model, loop.state, loop, prior, t_start=t_start, compile_time=compile_time,
                          schedule=betas if isinstance(betas, schedules.Geometric) else betas[:loop.done], seed=seed,

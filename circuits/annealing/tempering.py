@@ -190,9 +190,8 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     mesh = sharding.make_mesh(mesh)
     sharding.check_split(mesh, K * C, "tempering.anneal (n_rungs * n_chains)")
     driver.check_memory(model, K * C, driver.chunk_size(model, K * C, n_sweeps), n_sweeps, "tempering.anneal")
-    classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
     plan = np.array([n_sweeps, adapt], float)
-    host, compile_time, prior = Ladder(b, np.zeros(K - 1)), 0.0, driver.Prior()
+    host, compile_time, prior, interrupted = Ladder(b, np.zeros(K - 1)), 0.0, driver.Prior(), False
     if resume is not None:
         ck = ckpt.load(resume)
         ckpt.check_identity(ck, resume, "tempering.anneal", ckpt.identity("tempering", model, update, False),
@@ -204,13 +203,12 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
                         jnp.asarray(ck["attempted"]))
         host = Ladder(np.asarray(ck["ladder"], np.float64), np.asarray(ck["acceptance"], np.float64))
     else:
-        compile_time = driver.compile_seconds(simulated.initial_energy, model,
-                                              jax.ShapeDtypeStruct((n, K * C), jnp.int8))
-        state = init(jax.random.fold_in(key, 0x7FFFFFFF), model, K, C)
+        base, compile_time, interrupted = simulated.initial(jax.random.fold_in(key, 0x7FFFFFFF), model, K * C)
+        z = jnp.zeros(K - 1, jnp.float32)
+        state = PTState(base, z, z)
     c = chunk or driver.chunk_size(model, K * C, n_sweeps)
     if adapt:
         c = min(c, max(1, int(adapt * n_sweeps) // 8))  # several ladder updates while adapting
-    advance, args = _advance(key, model, classes, c, adapt, n_sweeps, mesh, update)
     state = PTState(driver.shard_state(state.base, mesh), *(sharding.put(x, mesh) for x in state[1:]))
 
     def snapshot(loop, trace):
@@ -220,13 +218,17 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
                     ladder=np.asarray(h.betas), acceptance=np.asarray(h.acceptance), initial_ladder=b_init, plan=plan,
                     **ckpt.identity_arrays(ckpt.identity("tempering", model, update, False)))
 
-    try:
+    try:  # from here on, Ctrl-C keeps the state and writes the checkpoint
+        if interrupted:
+            raise KeyboardInterrupt  # pressed while the initial state was made
+        classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
+        advance, args = _advance(key, model, classes, c, adapt, n_sweeps, mesh, update)
         pos, kw = args(state, host, prior.done, c)
         compile_time += driver.compile_seconds(_sweeps_jit, *pos, **kw)
         loop = driver.run(advance, (state, host), total=n_sweeps, chunk=c, prior=prior, t_start=t_start,
                           best_energy=lambda s: s[0].base.best_energy, target_energy=target_energy,
                           time_limit=time_limit, progress=progress, checkpoint=checkpoint, snapshot=snapshot)
-    except KeyboardInterrupt:  # while compiling: keep the state, write the checkpoint
+    except KeyboardInterrupt:  # before the first chunk: keep the state, write the checkpoint
         loop = driver.before_first_chunk((state, host), prior, checkpoint=checkpoint, snapshot=snapshot)
     state, host = loop.state
     res = driver.result(model, state.base, loop, prior, t_start=t_start, compile_time=compile_time,

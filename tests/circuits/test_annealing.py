@@ -202,3 +202,23 @@ def test_ctrl_c_while_compiling_leaves_a_checkpoint_that_resumes(tmp_path, monke
     monkeypatch.setattr(driver, "compile_seconds", real)
     rest = run(resume=ck)
     assert rest.sweeps == 30 and np.array_equal(rest.final_spins, full.final_spins)
+
+
+def test_ctrl_c_while_the_initial_state_is_made(tmp_path, monkeypatch):
+    """Even during the first compilation (the initial energies) Ctrl-C leaves a state and a checkpoint."""
+    from circuits.annealing import driver
+
+    model = maxcut.to_ising(gset.random_graph(30, 0.3, seed=4))
+    full = simulated.anneal(8, model, n_sweeps=20, n_replicas=4, chunk=10)
+    real = driver.compile_seconds
+
+    def interrupt_all(fn, *a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(driver, "compile_seconds", interrupt_all)
+    ck = tmp_path / "early.npz"
+    part = simulated.anneal(8, model, n_sweeps=20, n_replicas=4, chunk=10, checkpoint=ck)
+    assert part.stopped == "keyboard" and part.sweeps == 0 and ck.is_file()
+    monkeypatch.setattr(driver, "compile_seconds", real)
+    rest = simulated.anneal(8, model, n_sweeps=20, n_replicas=4, chunk=10, resume=ck)
+    assert np.array_equal(rest.final_spins, full.final_spins)  # integer couplings: the numpy energies are exact
