@@ -118,27 +118,14 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     sharding.check_split(mesh, R, "simulated.anneal")
     compile_time, prior, interrupted = 0.0, driver.Prior(), False
     if resume is not None:
-        ck = ckpt.load(resume)
-        packed = _resume_layout(ck, resume, packed, "simulated.anneal")
-        ckpt.check_identity(ck, resume, "simulated.anneal", ckpt.identity("anneal", model, update, packed),
-                            given_seed)
-        ckpt.check_resume(ck, resume, "simulated.anneal", (n, R),
-                          ("schedule", np.array(schedules.identify(betas)), "sweeps/beta range"))
-        (key, seed), prior = ckpt.key_of(ck), driver.prior_from(ck)
-        state = State(*(jnp.asarray(ck[f]) for f in State._fields))
+        state, (key, seed), prior, packed = _resumed(resume, model, update, packed, given_seed, R, betas)
     else:
         state, compile_time, interrupted = initial(jax.random.fold_in(key, -1 & 0x7FFFFFFF), model, R, spins)
     c = chunk or driver.chunk_size(model, R, total)
     use_packed = _packed_layout(model, R, packed, "simulated.anneal")
     state = driver.shard_state(state, mesh)
 
-    def snapshot(loop, trace):
-        wall = prior.elapsed + time.perf_counter() - t_start
-        return dict(**ckpt.state_arrays(loop.state), schedule=np.array(schedules.identify(betas)),
-                    packed=np.array(use_packed),
-                    **ckpt.common_arrays(key, seed, loop.done, trace, wall),
-                    **ckpt.identity_arrays(ckpt.identity("anneal", model, update, use_packed)))
-
+    snapshot = _snapshot(key, seed, model, update, use_packed, betas, prior, t_start)
     try:  # from here on, Ctrl-C keeps the state and writes the checkpoint (the colouring and compiling take seconds)
         if interrupted:
             raise KeyboardInterrupt  # pressed while the initial state was made
@@ -153,6 +140,27 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     return driver.result(model, loop.state, loop, prior, t_start=t_start, compile_time=compile_time,
                          schedule=betas if isinstance(betas, schedules.Geometric) else betas[:loop.done], seed=seed,
                          method="anneal", packed=use_packed)
+
+
+def _resumed(path, model, update, packed, given_seed, n_replicas: int, betas):
+    """``(state, (key, seed), prior, packed)`` from a checkpoint of this very run (else a ValueError by name)."""
+    ck = ckpt.load(path)
+    packed = _resume_layout(ck, path, packed, "simulated.anneal")
+    ckpt.check_identity(ck, path, "simulated.anneal", ckpt.identity("anneal", model, update, packed), given_seed)
+    ckpt.check_resume(ck, path, "simulated.anneal", (ising.n_spins(model), n_replicas),
+                      ("schedule", np.array(schedules.identify(betas)), "sweeps/beta range"))
+    return State(*(jnp.asarray(ck[f]) for f in State._fields)), ckpt.key_of(ck), driver.prior_from(ck), packed
+
+
+def _snapshot(key, seed, model, update, use_packed: bool, betas, prior, t_start: float):
+    """The checkpoint arrays of :func:`anneal` at a point of its loop: ``snapshot(loop, trace) -> dict``."""
+    def snapshot(loop, trace):
+        wall = prior.elapsed + time.perf_counter() - t_start
+        return dict(**ckpt.state_arrays(loop.state), schedule=np.array(schedules.identify(betas)),
+                    packed=np.array(use_packed), **ckpt.common_arrays(key, seed, loop.done, trace, wall),
+                    **ckpt.identity_arrays(ckpt.identity("anneal", model, update, use_packed)))
+
+    return snapshot
 
 
 def _advance(key, model, classes, betas, c: int, use_packed: bool, mesh, update):

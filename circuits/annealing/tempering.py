@@ -193,15 +193,7 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     plan = np.array([n_sweeps, adapt], float)
     host, compile_time, prior, interrupted = Ladder(b, np.zeros(K - 1)), 0.0, driver.Prior(), False
     if resume is not None:
-        ck = ckpt.load(resume)
-        ckpt.check_identity(ck, resume, "tempering.anneal", ckpt.identity("tempering", model, update, False),
-                            given_seed)
-        ckpt.check_resume(ck, resume, "tempering.anneal", (n, K * C), ("initial_ladder", b_init, "ladder / n_rungs"),
-                          ("plan", plan, "n_sweeps and adapt"))
-        (key, seed), prior = ckpt.key_of(ck), driver.prior_from(ck)
-        state = PTState(State(*(jnp.asarray(ck[f]) for f in State._fields)), jnp.asarray(ck["accepted"]),
-                        jnp.asarray(ck["attempted"]))
-        host = Ladder(np.asarray(ck["ladder"], np.float64), np.asarray(ck["acceptance"], np.float64))
+        state, host, (key, seed), prior = _resumed(resume, model, update, given_seed, K * C, b_init, plan)
     else:
         base, compile_time, interrupted = simulated.initial(jax.random.fold_in(key, 0x7FFFFFFF), model, K * C)
         z = jnp.zeros(K - 1, jnp.float32)
@@ -234,6 +226,18 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     res = driver.result(model, state.base, loop, prior, t_start=t_start, compile_time=compile_time,
                         schedule=np.asarray(host.betas), seed=seed, method="tempering")
     return res, host
+
+
+def _resumed(path, model, update, given_seed, columns: int, b_init, plan):
+    """``(state, ladder, (key, seed), prior)`` from a checkpoint of this very run (else a ValueError by name)."""
+    ck = ckpt.load(path)
+    ckpt.check_identity(ck, path, "tempering.anneal", ckpt.identity("tempering", model, update, False), given_seed)
+    ckpt.check_resume(ck, path, "tempering.anneal", (ising.n_spins(model), columns),
+                      ("initial_ladder", b_init, "ladder / n_rungs"), ("plan", plan, "n_sweeps and adapt"))
+    state = PTState(State(*(jnp.asarray(ck[f]) for f in State._fields)), jnp.asarray(ck["accepted"]),
+                    jnp.asarray(ck["attempted"]))
+    host = Ladder(np.asarray(ck["ladder"], np.float64), np.asarray(ck["acceptance"], np.float64))
+    return state, host, ckpt.key_of(ck), driver.prior_from(ck)
 
 
 def _advance(key, model, classes, c: int, adapt: float, n_sweeps: int, mesh, update):
