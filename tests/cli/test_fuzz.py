@@ -35,9 +35,17 @@ def _write(data: bytes, suffix=".txt") -> str:
     return path
 
 
-def _one_line_error(err: Exception, path: str):
-    msg = str(err)
-    assert "\n" not in msg and (os.path.basename(path) in msg or path in msg), msg
+def _read(reader, data: bytes, suffix=".txt"):
+    """``reader(file with data)``, or None after checking that it failed with a one-line error naming the file."""
+    path = _write(data, suffix)
+    try:
+        return reader(path)
+    except (ValueError, FileNotFoundError) as err:
+        msg = str(err)
+        assert "\n" not in msg and (os.path.basename(path) in msg or path in msg), msg
+        return None
+    finally:
+        os.unlink(path)
 
 
 def _mutations():
@@ -70,14 +78,9 @@ def _apply(base: bytes, ops) -> bytes:
 @FUZZ
 @given(st.one_of(st.binary(max_size=200), _mutations()(VALID_GSET)))
 def test_gset_reader(data):
-    path = _write(data)
-    try:
-        g = gset.read(path)
-    except (ValueError, FileNotFoundError) as err:
-        _one_line_error(err, path)
+    g = _read(gset.read, data)
+    if g is None:
         return
-    finally:
-        os.unlink(path)
     assert g.n >= 1 and g.edges.shape == (len(g.weights), 2) and np.all(np.isfinite(g.weights))
     assert np.all((g.edges >= 0) & (g.edges < g.n)) and np.all(g.edges[:, 0] != g.edges[:, 1])
     assert len({tuple(sorted(e)) for e in g.edges.tolist()}) == len(g.edges)
@@ -86,14 +89,9 @@ def test_gset_reader(data):
 @FUZZ
 @given(st.one_of(st.binary(max_size=200), _mutations()(VALID_QUBO)))
 def test_qubo_reader(data):
-    path = _write(data)
-    try:
-        q = qubo.read(path)
-    except (ValueError, FileNotFoundError) as err:
-        _one_line_error(err, path)
+    q = _read(qubo.read, data)
+    if q is None:
         return
-    finally:
-        os.unlink(path)
     assert q.Q.ndim == 2 and q.Q.shape[0] == q.Q.shape[1] and np.all(np.isfinite(q.Q)) and np.isfinite(q.offset)
     assert np.all(np.tril(q.Q, -1) == 0)
 
@@ -125,15 +123,9 @@ def good_checkpoint(tmp_path_factory):
 @FUZZ
 @given(data=st.data())
 def test_checkpoint_loader(good_checkpoint, data):
-    raw = data.draw(st.one_of(st.binary(max_size=300), _mutations()(good_checkpoint)))
-    path = _write(raw, ".npz")
-    try:
-        ck = checkpoint.load(path)
-    except (ValueError, FileNotFoundError) as err:
-        _one_line_error(err, path)
+    ck = _read(checkpoint.load, data.draw(st.one_of(st.binary(max_size=300), _mutations()(good_checkpoint))), ".npz")
+    if ck is None:
         return
-    finally:
-        os.unlink(path)
     assert np.all(np.abs(ck["spins"]) == 1) and int(ck["sweeps"]) == ck["trace_best"].shape[0]
 
 
