@@ -33,13 +33,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--baseline", default="pt", choices=stack.BASELINES, help="heavy-metal baseline (default pt)")
     parser.add_argument("--switching", action="store_true", help="switching probability vs current, both schemes")
     parser.add_argument("--width", type=float, default=2e-9, help="write-pulse width [s] (default 2e-9)")
-    parser.add_argument("--trials", type=int, default=32, help="trials per current (default 32)")
+    parser.add_argument("--trials", type=int, default=None, help="--switching: trials per current (default 32)")
     parser.add_argument("--points", type=int, default=None,
                         help="currents per curve (default 12 for --switching, 9 for --transfer)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--transfer", action="store_true",
                         help="p-bit transfer curve <s>(I), fitted I0, tau_c and energy per random bit, both schemes")
-    parser.add_argument("--magnets", type=int, default=64, help="magnets per current for --transfer (default 64)")
+    parser.add_argument("--magnets", type=int, default=None, help="magnets per current for --transfer (default 64)")
     parser.add_argument("--duration", type=float, default=None,
                         help="recorded time per magnet for --transfer [s] (default 100 x the estimated tau_c)")
     parser.add_argument("--oersted", action="store_true",
@@ -118,10 +118,19 @@ def summary(st: stack.Stack, *, t_p: float = 1e-9) -> dict:
 
 def run(args) -> int:
     """Print the summary (and switching curves); return the exit code."""
-    for name in ("width",):
-        v = getattr(args, name)
-        if not np.isfinite(v) or v <= 0:
-            raise ValueError(f"--{name} must be a positive time in seconds, got {v}")
+    if not np.isfinite(args.width) or args.width <= 0:
+        raise ValueError(f"--width must be a positive time in seconds, got {args.width}")
+    if args.switching and args.transfer:
+        raise ValueError("--switching and --transfer are two reports; run them one at a time")
+    wrong = ([f"--{n}" for n in ("magnets", "duration") if getattr(args, n) is not None]
+             + (["--oersted"] if args.oersted else [])) if not args.transfer else []
+    wrong += ["--trials"] if args.trials is not None and (args.transfer or not (args.switching or args.plot)) else []
+    wrong += ["--points"] if args.points is not None and not (args.switching or args.transfer or args.plot) else []
+    if wrong:
+        raise ValueError(f"{', '.join(wrong)} do(es) not apply here: --magnets, --duration and --oersted belong to "
+                         "--transfer, --trials to --switching, --points to either; add the mode or drop them")
+    args.trials = 32 if args.trials is None else args.trials
+    args.magnets = 64 if args.magnets is None else args.magnets
     if args.trials < 1 or (args.points is not None and args.points < 2):
         raise ValueError(f"--trials must be >= 1 and --points >= 2, got {args.trials} and {args.points}")
     common.check_output(args.plot, "--plot", suffixes=common.FIGURE_TYPES)

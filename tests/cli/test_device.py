@@ -115,3 +115,13 @@ def test_zero_damping_is_reported_not_a_crash(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["self_torque"]["i_c0_A"] == 0.0 and out["energy"]["ratio_baseline_over_self"] != \
         out["energy"]["ratio_baseline_over_self"]  # NaN: no ratio of two zero energies
+
+
+@pytest.mark.parametrize("argv, message", [(["--magnets", "8"], "--magnets do.* not apply"),
+                                           (["--switching", "--oersted"], "--oersted do.* not apply"),
+                                           (["--transfer", "--trials", "3"], "--trials do.* not apply"),
+                                           (["--points", "3"], "--points do.* not apply"),
+                                           (["--switching", "--transfer"], "one at a time")])
+def test_device_options_that_do_not_apply_are_refused(argv, message):
+    with pytest.raises(ValueError, match=message):
+        cli_device.run(_parser().parse_args(argv))
