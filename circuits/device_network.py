@@ -189,7 +189,7 @@ _chunk = jax.jit(_chunk_impl, static_argnames=("interval", "every"))
 
 def run(key, state: State, net: Network, betas, *, interval: int = 10, chunk: int = 256,
         target_energy: float | None = None, stop_at_target: bool = True, progress: Optional[Callable] = None,
-        record_every: int = 0):
+        record_every: int = 0, n_updates: int | None = None):
     """Integrate the network over a schedule of inverse temperatures, one per synapse update.
 
     Scanned in chunks of ``chunk`` synapse updates (compiled once per shape; new couplings, betas or currents
@@ -203,7 +203,9 @@ def run(key, state: State, net: Network, betas, *, interval: int = 10, chunk: in
         key: ``jax.random`` key; :func:`pbits.runtime.prng.key` (fast hash) is ~2x faster.
         state: from :func:`init`.
         net: from :func:`network`.
-        betas: (n_updates,) beta_eff per synapse update (I_unit = beta I0), e.g. a ramp for annealing [-].
+        betas: (n_updates,) beta_eff per synapse update (I_unit = beta I0), e.g. a ramp for annealing [-]; or a
+            function ``betas(start, m)`` giving the m betas from update ``start`` (then ``n_updates`` is
+            required), so that a long ramp is generated a chunk at a time.
         interval: Heun steps between synapse updates (synapse delay T_syn = interval * dt).
         chunk: synapse updates per compiled chunk.
         target_energy: target Ising energy (first-hit times in ``State.t_hit``).
@@ -211,6 +213,7 @@ def run(key, state: State, net: Network, betas, *, interval: int = 10, chunk: in
         progress: ``progress(done, total, trace) -> bool | None`` between chunks.
         record_every: if > 0, also return the spins every ``record_every`` synapse updates,
             an int8 array (n_records, R, N) (``chunk`` is rounded to a multiple).
+        n_updates: synapse updates when ``betas`` is a function.
 
     Returns:
         ``(state, trace, records)``: final :class:`State`, :class:`Trace` per chunk, records or None.
@@ -224,23 +227,32 @@ def run(key, state: State, net: Network, betas, *, interval: int = 10, chunk: in
         >>> round(float(st.t) * 1e12)  # ps
         16
     """
-    betas = np.asarray(betas, np.float32).ravel()
-    if betas.size == 0 or not np.all(np.isfinite(betas)):
-        raise ValueError(f"device_network.run: betas must be a non-empty finite schedule, got {betas[:4]}...")
+    if callable(betas):  # a schedule generated a chunk at a time: betas(start, m) -> (m,) array
+        if n_updates is None or int(n_updates) < 1:
+            raise ValueError("device_network.run: a schedule given as a function needs n_updates >= 1")
+        fetch, size = betas, int(n_updates)
+    else:
+        table = np.asarray(betas, np.float32).ravel()
+        if table.size == 0 or not np.all(np.isfinite(table)):
+            raise ValueError(f"device_network.run: betas must be a non-empty finite schedule, got {table[:4]}...")
+        fetch, size = (lambda start, m: table[start:start + m]), table.size
     if int(interval) < 1:
         raise ValueError(f"device_network.run: interval must be >= 1 Heun step, got {interval!r}")
     every = int(record_every)
     chunk = max(int(chunk), 1)
     if every:
         chunk = max(every, chunk // every * every)
-        if betas.size % every:
-            raise ValueError(f"device_network.run: len(betas) = {betas.size} must be a multiple of "
+        if size % every:
+            raise ValueError(f"device_network.run: len(betas) = {size} must be a multiple of "
                              f"record_every = {every}")
     target = np.float32(-np.inf if target_energy is None else target_energy)
 
     def advance(state, done, n):
-        state, s, e = _chunk(key, state, net, jnp.asarray(betas[done:done + n]), target, interval=int(interval),
-                             every=every)
+        b = np.asarray(fetch(done, n), np.float32)
+        if b.shape != (n,) or not np.all(np.isfinite(b)):
+            raise ValueError(f"device_network.run: the schedule gave {b[:4]}... for updates {done}..{done + n - 1}; "
+                             f"expected {n} finite betas")
+        state, s, e = _chunk(key, state, net, jnp.asarray(b), target, interval=int(interval), every=every)
         rec = Trace(float(state.t), float(jnp.min(state.best_energy)), float(jnp.mean(e)),
                     float(jnp.mean(state.e_magnet + state.e_synapse)))
         return state, (rec, None if s is None else np.asarray(s))
@@ -250,7 +262,7 @@ def run(key, state: State, net: Network, betas, *, interval: int = 10, chunk: in
         return "target" if hit and done > 0 else None
 
     tell = None if progress is None else (lambda done, total, r: progress(done, total, r[0]))
-    loop = chunks.run_chunks(advance, state, total=betas.size, chunk=chunk, stop=stop, progress=tell)
+    loop = chunks.run_chunks(advance, state, total=size, chunk=chunk, stop=stop, progress=tell)
     trace = Trace(*(np.array([r[0][k] for r in loop.records]) for k in range(4)))
     recs = [r[1] for r in loop.records if r[1] is not None]
     return loop.state, trace, (np.concatenate(recs) if recs else None)

@@ -217,13 +217,14 @@ def _device(key, graph, n_replicas, beta, target, target_cut, scheme, calibratio
     if n_upd > 2**31 - 1:
         raise ValueError(f"maxcut.solve: sim_time = {sim_time:.3g} s is {n_upd:.3g} synapse updates, more than one run "
                          "counts (2^31 - 1); shorten sim_time")
-    memory.check(4.0 * n_upd + 64.0 * graph.n * n_replicas, "maxcut.solve", f"{n_upd} synapse updates",
-                 "sim_time")
+    memory.check(64.0 * graph.n * n_replicas, "maxcut.solve", f"{graph.n} magnets x {n_replicas} replicas",
+                 "the replica count")
     st = device_network.init(k0, net, n_replicas)
     t0 = time.perf_counter()
-    st, tr, _ = device_network.run(k1, st, net, np.geomspace(b0, b1, n_upd), interval=interval,
-                                   chunk=max(1, min(n_upd, 256)), target_energy=target, stop_at_target=stop,
-                                   progress=progress)
+    ramp = schedules.lazy_geometric(b0, b1, n_upd)  # generated a chunk at a time
+    st, tr, _ = device_network.run(k1, st, net, lambda start, m: schedules.segment(ramp, start, m),
+                                   n_updates=n_upd, interval=interval, chunk=max(1, min(n_upd, 256)),
+                                   target_energy=target, stop_at_target=stop, progress=progress)
     jax.block_until_ready(st)
     wall = time.perf_counter() - t0
     spins = np.asarray(st.best_spins[int(jnp.argmin(st.best_energy))], np.int8)

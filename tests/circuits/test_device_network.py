@@ -184,3 +184,15 @@ def test_device_spread_per_magnet_parameters_run(cal):
                                      interval=5, record_every=4)
     assert rec.shape == (2, 4, n) and np.all(np.abs(rec) == 1)
     assert np.isclose(float(st.t), 8 * 5 * cal.dt, rtol=1e-5) and np.all(np.asarray(st.e_magnet) > 0)
+
+
+def test_a_ramp_generated_chunk_by_chunk_equals_the_array(cal):
+    """device_network.run with betas(start, m) (the lazy ramp of long anneals) equals the same ramp as an array."""
+    net = _net(_random_model(5), cal)
+    ramp = np.geomspace(0.2, 2.0, 24).astype(np.float32)
+    a = device_network.run(prng.key(6), device_network.init(prng.key(7), net, 2), net, ramp, interval=3, chunk=8)
+    b = device_network.run(prng.key(6), device_network.init(prng.key(7), net, 2), net,
+                           lambda start, m: ramp[start:start + m], n_updates=24, interval=3, chunk=8)
+    assert np.array_equal(np.asarray(a[0].spins), np.asarray(b[0].spins)) and np.array_equal(a[1].energy, b[1].energy)
+    with pytest.raises(ValueError, match="needs n_updates"):
+        device_network.run(prng.key(6), device_network.init(prng.key(7), net, 2), net, lambda s, m: ramp[s:s + m])
