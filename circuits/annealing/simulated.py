@@ -112,8 +112,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     if not isinstance(betas, schedules.Geometric):
         betas = np.asarray(schedules.check_schedule(betas, "simulated.anneal"))
     n, R, total = ising.n_spins(model), driver.check_replicas(n_replicas, "simulated.anneal"), schedules.length(betas)
-    driver.check_memory(model, R, driver.chunk_size(model, R, total) if chunk is None else chunk, total,
-                        "simulated.anneal")
+    c = chunk or driver.chunk_size(model, R, total)
+    driver.check_memory(model, R, c, total, "simulated.anneal")
     mesh = sharding.make_mesh(mesh)
     sharding.check_split(mesh, R, "simulated.anneal")
     compile_time, prior, interrupted = 0.0, driver.Prior(), False
@@ -121,7 +121,6 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         state, (key, seed), prior, packed = _resumed(resume, model, update, packed, given_seed, R, betas)
     else:
         state, compile_time, interrupted = initial(jax.random.fold_in(key, -1 & 0x7FFFFFFF), model, R, spins)
-    c = chunk or driver.chunk_size(model, R, total)
     use_packed = _packed_layout(model, R, packed, "simulated.anneal")
     state = driver.shard_state(state, mesh)
 

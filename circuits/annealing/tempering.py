@@ -189,7 +189,10 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
         raise ValueError(f"tempering.anneal: argument 'n_chains' must be a positive integer, got {n_chains!r}")
     mesh = sharding.make_mesh(mesh)
     sharding.check_split(mesh, K * C, "tempering.anneal (n_rungs * n_chains)")
-    driver.check_memory(model, K * C, driver.chunk_size(model, K * C, n_sweeps), n_sweeps, "tempering.anneal")
+    c = chunk or driver.chunk_size(model, K * C, n_sweeps)
+    if adapt:
+        c = min(c, max(1, int(adapt * n_sweeps) // 8))  # several ladder updates while adapting
+    driver.check_memory(model, K * C, c, n_sweeps, "tempering.anneal")
     plan = np.array([n_sweeps, adapt], float)
     host, compile_time, prior, interrupted = Ladder(b, np.zeros(K - 1)), 0.0, driver.Prior(), False
     if resume is not None:
@@ -198,9 +201,6 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
         base, compile_time, interrupted = simulated.initial(jax.random.fold_in(key, 0x7FFFFFFF), model, K * C)
         z = jnp.zeros(K - 1, jnp.float32)
         state = PTState(base, z, z)
-    c = chunk or driver.chunk_size(model, K * C, n_sweeps)
-    if adapt:
-        c = min(c, max(1, int(adapt * n_sweeps) // 8))  # several ladder updates while adapting
     state = PTState(driver.shard_state(state.base, mesh), *(sharding.put(x, mesh) for x in state[1:]))
 
     def snapshot(loop, trace):

@@ -137,9 +137,6 @@ def _check_options(args, device: bool) -> None:
         given = [f"--{name.replace('_', '-')}" for name in ("torque", "sim_time") if getattr(args, name) is not None]
         if given:
             raise ValueError(f"{', '.join(given)} only apply to --device sllg; add it or drop them")
-    if args.method == "tempering" and args.replicas is not None and args.replicas > 16 and args.replicas % 16:
-        raise ValueError(f"--method tempering runs 16 rungs of --replicas / 16 chains; --replicas {args.replicas} "
-                         f"is not a multiple of 16 (use {args.replicas // 16 * 16} or {(args.replicas // 16 + 1) * 16})")
 
 
 def _summary(args, graph, best_known, r, jax) -> dict:

@@ -182,6 +182,9 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int = 1000, n_
     model = to_ising(graph)
     R = 64 if n_replicas is None else int(n_replicas)
     rungs = min(16, R)  # tempering: rungs x chains columns
+    if method == "tempering" and R > 16 and R % 16:
+        raise ValueError(f"maxcut.solve: tempering runs 16 rungs of n_replicas / 16 chains; n_replicas = {R} is not a "
+                         f"multiple of 16 (use {R // 16 * 16} or {(R // 16 + 1) * 16})")
     columns = R if method == "anneal" else rungs * max(1, R // rungs)
     if isinstance(mesh, str) and mesh == "local":
         mesh = sharding.local_mesh(columns)
