@@ -16,16 +16,23 @@ import numpy as np
 from circuits.cli import common
 from pbits.device.stack import SCHEMES
 
+DEFAULT_BUDGET = 10.0  # seconds, when neither --time-limit nor --sweeps is given
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``pbits maxcut``."""
     parser.add_argument("file", nargs="?", metavar="FILE",
                         help="G-set/rudy graph file (default: built-in 800-node random graph, seed 0)")
-    parser.add_argument("--sweeps", type=int, default=None, help="sweeps per replica (default 1000)")
+    parser.add_argument("--sweeps", type=int, default=None,
+                        help="a fixed schedule of this many sweeps per replica (default: the anneal is planned to "
+                             "spend the time budget; --method tempering: 1000)")
     parser.add_argument("--replicas", type=int, default=None,
                         help="independent replicas (default 64; 4 with --device sllg)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
-                        help="stop after this wall time (checked between chunks)")
+                        help=f"time budget [s] (default {DEFAULT_BUDGET:g} s unless --sweeps is given): a pilot of "
+                             f"a few sweeps measures the cost of a sweep and one geometric anneal is sized to end "
+                             f"near it; with --sweeps the fixed schedule is stopped at the limit and the summary "
+                             f"says that it was cut")
     parser.add_argument("--target", type=float, default=None, metavar="CUT", help="stop once a cut >= CUT is found")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); runs are reproducible")
     parser.add_argument("--method", choices=("anneal", "tempering"), default=None,
@@ -68,7 +75,9 @@ def run(args) -> int:
     device = args.device == "sllg"
     _check_options(args, device)
     args.replicas = (4 if device else 64) if args.replicas is None else args.replicas
-    args.sweeps, args.method, args.rule = args.sweeps or 1000, args.method or "anneal", args.rule or "pbit"
+    args.method, args.rule = args.method or "anneal", args.rule or "pbit"
+    if not device and args.time_limit is None and args.sweeps is None and args.resume is None:
+        args.time_limit = DEFAULT_BUDGET
     args.torque, args.sim_time = args.torque or "self", 100.0 if args.sim_time is None else args.sim_time
     common.check_output(args.plot, "--plot", suffixes=common.FIGURE_TYPES)
     common.check_output(args.checkpoint, "--checkpoint", suffixes=("npz",))
@@ -150,8 +159,11 @@ def _summary(args, graph, best_known, r, jax) -> dict:
                 "energy_magnets_J": d.energy_magnets, "time_s": d.wall_time, "time_to_target_s": hit,
                 "flips_per_ns": d.flips_per_ns, "replicas": args.replicas}
     res = r.run
-    return {**out, "method": res.method, "best_energy": res.best_energy, "time_s": res.wall_time,
-            "compile_s": res.compile_time, "run_s": res.run_time, "sweeps": res.sweeps, "replicas": res.n_replicas,
+    planning = float(r.schedule.get("pilot_s", 0.0))  # the pilot that sized a planned anneal (compilation in it)
+    return {**out, "method": res.method, "best_energy": res.best_energy, "time_s": res.wall_time + planning,
+            "compile_s": res.compile_time, "plan_s": planning, "run_s": res.run_time, "sweeps": res.sweeps,
+            "planned_sweeps": r.schedule.get("n_sweeps"), "time_limit_s": args.time_limit,
+            "schedule_cut": bool(r.schedule.get("cut_short")), "replicas": res.n_replicas,
             "spin_updates_per_s": res.spin_updates_per_s, "schedule": r.schedule, "seed": res.seed,
             "stopped": res.stopped, "checkpoint": args.checkpoint, "packed": res.packed,
             "devices": r.devices, "processes": jax.process_count()}
@@ -175,7 +187,14 @@ def _print(out: dict, args) -> None:
               f"synapses {out['energy_J'] - out['energy_magnets_J']:.4g} J)")
         print(f"wall time     {out['time_s']:.2f} s")
         return
-    print(f"time          {out['time_s']:.2f} s = {out['compile_s']:.2f} s compiling + "
+    plan = f"{out['plan_s']:.2f} s planning (pilot, compilation) + " if out["plan_s"] else ""
+    print(f"time          {out['time_s']:.2f} s = {plan}{out['compile_s']:.2f} s compiling + "
           f"{out['run_s']:.2f} s running  ({out['spin_updates_per_s']:.3g} spin updates/s)")
+    if out["schedule"].get("planned"):
+        print(f"schedule      planned for the {out['time_limit_s']:g} s budget: {out['planned_sweeps']} sweeps, "
+              f"beta {out['schedule']['beta0']:.3g} -> {out['schedule']['beta1']:.3g}, {out['schedule']['rule']} rule")
+    if out["schedule_cut"]:
+        print(f"schedule cut  at sweep {out['sweeps']} of {out['planned_sweeps']} by the time limit: the cold end was "
+              "not reached; drop --sweeps to plan the run to the budget, or raise --time-limit")
     if out["stopped"] != "done":
         print(f"stopped       {out['stopped']}" + (f"; state saved to {args.checkpoint}" if args.checkpoint else ""))

@@ -11,6 +11,7 @@ annealing, parallel tempering or the device-level network, and returns one :clas
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Callable, NamedTuple
 
@@ -124,9 +125,14 @@ class MaxCutResult(NamedTuple):
     schedule: dict  # how it ran: kind, betas or ladder, update rule (JSON-ready)
     run: Any  # the annealer's circuits.annealing.driver.Result, or a DeviceRun for method="device"
     devices: int = 1  # XLA devices the replicas were split over
+    wall_time: float = float("nan")  # seconds of the whole call: planning pilot, compilation and run [s]
 
 
-def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int = 1000, n_replicas: int | None = None,
+PILOT_SWEEPS = 32  # sweeps of the pilot run that measures the cost of a sweep for a planned anneal
+SAFETY = 0.92  # a planned anneal is sized to end at this fraction of the remaining budget
+
+
+def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = None, n_replicas: int | None = None,
           rule: str = "pbit", beta: tuple | None = None, time_limit: float | None = None,
           target_cut: float | None = None, progress: Callable | None = None, checkpoint=None, resume=None,
           mesh=None, scheme: str = "self", calibration: calibrate.Calibration | None = None,
@@ -138,13 +144,17 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int = 1000, n_
         key: PRNG key or integer seed (:func:`pbits.runtime.prng.key_and_seed`).
         graph: the :class:`circuits.problems.gset.Graph`.
         method: ``"anneal"`` (default), ``"tempering"`` or ``"device"`` (the device-level network).
-        n_sweeps: sweeps (annealing, tempering).
+        n_sweeps: sweeps (annealing, tempering). None (default): with ``time_limit`` and ``method="anneal"`` the
+            run is *planned* to spend the budget (:func:`plan_sweeps`: a pilot of a few sweeps measures the
+            cost of a sweep after compilation, and the one geometric schedule is sized to end near
+            ``time_limit``); otherwise 1000 sweeps. A given ``n_sweeps`` is a fixed schedule, which
+            ``time_limit`` may cut short (``run.stopped == "time_limit"``: the cold end was not reached).
         n_replicas: replicas (default 64; 4 for ``"device"``); tempering runs ``min(16, R)`` rungs of
             ``R // rungs`` chains.
         rule: ``"pbit"`` (behavioural p-bit, heat bath) or ``"metropolis"`` (annealing and tempering).
         beta: ``(beta0, beta1)``, hot to cold (default :func:`circuits.annealing.schedules.default_beta_range`):
             the geometric schedule, the ends of the tempering ladder, or the device's beta_eff ramp.
-        time_limit: wall seconds (annealing, tempering).
+        time_limit: wall seconds of the whole call [s] (annealing, tempering).
         target_cut: stop once a cut >= this is found (device: record the first time it is reached).
         progress: ``progress(done, total, record) -> bool | None`` between chunks (True stops the run).
         checkpoint, resume: as in :func:`circuits.annealing.simulated.anneal`.
@@ -191,18 +201,75 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int = 1000, n_
     devices = 1 if mesh is None else sharding.make_mesh(mesh).size
     common = dict(update=RULES[rule], time_limit=time_limit, target_energy=target, progress=progress,
                   checkpoint=checkpoint, resume=resume, mesh=mesh)
+    t_start = time.perf_counter()
     if method == "anneal":
         b0, b1 = schedules.default_beta_range(model) if beta is None else beta
-        res = simulated.anneal(key, model, schedules.lazy_geometric(b0, b1, n_sweeps), n_replicas=R, **common)
-        sched = {"kind": "geometric", "beta0": float(b0), "beta1": float(b1), "n_sweeps": int(n_sweeps), "rule": rule}
+        planned = n_sweeps is None and time_limit is not None and resume is None
+        chunk, pilot_s = None, 0.0
+        if planned:
+            n_sweeps, chunk, cost = plan_sweeps(key, model, (b0, b1), R, time_limit, RULES[rule], mesh)
+            pilot_s = time.perf_counter() - t_start
+            common["time_limit"] = max(1e-3, time_limit - pilot_s)
+        elif n_sweeps is None:
+            n_sweeps = _resumed_sweeps(resume) if resume is not None else 1000
+        res = simulated.anneal(key, model, schedules.lazy_geometric(b0, b1, n_sweeps), n_replicas=R, chunk=chunk,
+                               **common)
+        sched = {"kind": "geometric", "beta0": float(b0), "beta1": float(b1), "n_sweeps": int(n_sweeps), "rule": rule,
+                 "planned": planned, "cut_short": res.stopped == "time_limit" and res.sweeps < n_sweeps}
+        if planned:
+            sched.update(budget_s=float(time_limit), pilot_s=float(pilot_s), sweep_s=float(cost))
     else:
+        n_sweeps = 1000 if n_sweeps is None else n_sweeps
         ladder = None if beta is None else np.geomspace(max(beta[0], 1e-3 * beta[1]), beta[1], rungs)
         res, host = tempering.anneal(key, model, ladder, n_sweeps=n_sweeps, n_rungs=rungs,
                                      n_chains=max(1, R // rungs), **common)
         sched = {"kind": "tempering", "rule": rule, "ladder": [float(b) for b in host.betas],
-                 "swap_acceptance": [float(a) for a in host.acceptance]}
+                 "swap_acceptance": [float(a) for a in host.acceptance], "n_sweeps": int(n_sweeps),
+                 "planned": False, "cut_short": res.stopped == "time_limit" and res.sweeps < n_sweeps}
     return MaxCutResult(float(cut_value(graph, res.best_spins)), np.asarray(res.best_spins), method, sched, res,
-                        devices)
+                        devices, time.perf_counter() - t_start)
+
+
+def plan_sweeps(key, model: ising.IsingModel, beta: tuple, n_replicas: int, time_limit: float, update, mesh
+                ) -> tuple[int, int, float]:
+    """Size one geometric anneal to a wall-time budget: ``(n_sweeps, chunk, seconds per sweep)``.
+
+    Pilots of :data:`PILOT_SWEEPS` (twice: the first compiles and warms up) and 5x as many sweeps (their own key, the same shapes and chunk as the run
+    that follows, so that run reuses the compiled chunk) measure the cost of a sweep after compilation, apart from
+    the set-up of a run (colouring, tables); the budget left after the pilots and that set-up, times
+    :data:`SAFETY`, divided by the cost is the length of the schedule (at least one sweep). The
+    anneal is one schedule over the whole budget rather than restarts, because the residual energy of annealing
+    falls with the length of one run (docs/methods.md §5).
+    """
+    t0 = time.perf_counter()
+    if not (np.isfinite(time_limit) and time_limit > 0):
+        raise ValueError(f"maxcut.solve: time_limit must be a finite number of seconds > 0, got {time_limit!r}")
+    from circuits.annealing import driver
+
+    chunk = driver.chunk_size(model, n_replicas, 2**30, work=1e9)  # short chunks: the time limit is checked often
+    k = jax.random.fold_in(prng.key_and_seed(key)[0], 0x5EED)
+    walls = []
+    for m in (min(PILOT_SWEEPS, chunk),) * 2 + (min(5 * PILOT_SWEEPS, chunk),):  # the first compiles, warms up
+        r = simulated.anneal(k, model, schedules.lazy_geometric(*beta, m), n_replicas=n_replicas, update=update,
+                             chunk=chunk, mesh=mesh)
+        walls.append((m, r.run_time))
+    _, (m0, w0), (m1, w1) = walls
+    cost = max((w1 - w0) / max(m1 - m0, 1), w1 / m1 / 4, 1e-9)  # per sweep; set-up (colouring, tables) apart
+    setup = max(0.0, w1 - m1 * cost)  # what the run that follows spends before its first sweep
+    left = time_limit - (time.perf_counter() - t0) - setup
+    return max(1, int(SAFETY * left / cost)), chunk, cost
+
+
+def _resumed_sweeps(path) -> int:
+    """The schedule length of a checkpointed anneal (so that ``resume`` without ``n_sweeps`` continues it)."""
+    from circuits.annealing import checkpoint
+
+    text = str(checkpoint.load(path).get("schedule", ""))
+    found = re.fullmatch(r"geometric\(.*, (\d+)\)", text)
+    if found is None:
+        raise ValueError(f"maxcut.solve: checkpoint '{path}' holds no geometric schedule ({text!r}); pass n_sweeps "
+                         "(--sweeps) as it was when the run began")
+    return int(found.group(1))
 
 
 def _device(key, graph, n_replicas, beta, target, target_cut, scheme, calibration, sim_time, interval, progress,

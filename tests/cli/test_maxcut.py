@@ -72,7 +72,8 @@ def test_cli_rule_and_beta(capsys, tmp_path):
                  "--beta", "0.2", "3"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["best_cut"] == 6  # the even ring is bipartite: every edge is cut
-    assert out["schedule"] == {"kind": "geometric", "beta0": 0.2, "beta1": 3.0, "n_sweeps": 60, "rule": "metropolis"}
+    assert out["schedule"] == {"kind": "geometric", "beta0": 0.2, "beta1": 3.0, "n_sweeps": 60, "rule": "metropolis",
+                               "planned": False, "cut_short": False}
     assert _cli([str(g), "--json", "--sweeps", "40", "--replicas", "4", "--method", "tempering",
                  "--beta", "0.2", "3"]) == 0
     ladder = json.loads(capsys.readouterr().out)["schedule"]["ladder"]
@@ -153,3 +154,22 @@ def test_distributed_without_a_cluster_is_our_error(capsys, monkeypatch):
     monkeypatch.setattr("jax.config.update", lambda *a: None)  # leave this process's collectives alone
     with pytest.raises(ValueError, match="--distributed: could not join a multi-host job .*PBITS_COORDINATOR"):
         common.join_distributed({})
+
+
+def test_cli_time_limit_plans_the_anneal(capsys):
+    """Without --sweeps a --time-limit plans one anneal to spend the budget: more sweeps than the fixed
+    1000-sweep schedule, a best cut at least as good with the same seed, and the plan in the JSON. With
+    --sweeps the schedule is fixed, and a limit that cuts it says so."""
+    import numpy as np
+
+    from circuits.problems import gset, maxcut
+
+    g = gset.random_graph(2000, 0.003, seed=4)
+    fixed = maxcut.solve(0, g, n_sweeps=1000, n_replicas=16)
+    planned = maxcut.solve(0, g, n_replicas=16, time_limit=4.0)
+    assert planned.schedule["planned"] and planned.schedule["n_sweeps"] > 1000
+    assert planned.cut >= fixed.cut and planned.cut == float(maxcut.cut_value(g, planned.spins))
+    assert planned.wall_time <= 4.0 + 2.0  # checked between chunks; the chunks are short
+    assert np.isfinite(planned.schedule["sweep_s"]) and planned.schedule["sweep_s"] > 0
+    cut = maxcut.solve(0, g, n_sweeps=10**7, n_replicas=16, time_limit=1.0)
+    assert cut.schedule["cut_short"] and cut.run.stopped == "time_limit" and cut.run.sweeps < 10**7
