@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from typing import NamedTuple
 
 import jax.numpy as jnp
@@ -132,3 +133,14 @@ def identify(schedule) -> str:
         return f"geometric({schedule.beta0!r}, {schedule.beta1!r}, {schedule.n_sweeps})"
     a = np.ascontiguousarray(np.asarray(schedule, np.float32))
     return f"array({a.size}, {hashlib.sha256(a.tobytes()).hexdigest()[:16]})"
+
+
+def from_identity(text: str) -> Geometric | None:
+    """The :class:`Geometric` schedule that :func:`identify` wrote as ``text``, or None for an array's hash.
+
+    Example:
+        >>> from_identity(identify(lazy_geometric(0.1, 10.0, 300)))
+        Geometric(beta0=0.1, beta1=10.0, n_sweeps=300)
+    """
+    found = re.fullmatch(r"geometric\((\S+), (\S+), (\d+)\)", str(text))
+    return None if found is None else Geometric(float(found[1]), float(found[2]), int(found[3]))

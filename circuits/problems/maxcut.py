@@ -11,7 +11,6 @@ annealing, parallel tempering or the device-level network, and returns one :clas
 """
 from __future__ import annotations
 
-import re
 import time
 from typing import Any, Callable, NamedTuple
 
@@ -21,7 +20,7 @@ import numpy as np
 from jax import Array
 
 from circuits import device_network
-from circuits.annealing import schedules, simulated, tempering
+from circuits.annealing import checkpoint, driver, schedules, simulated, tempering
 from circuits.model import ising
 from circuits.problems.gset import Graph
 from circuits.sampling import rules
@@ -215,7 +214,7 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
         res = simulated.anneal(key, model, schedules.lazy_geometric(b0, b1, n_sweeps), n_replicas=R, chunk=chunk,
                                **common)
         sched = {"kind": "geometric", "beta0": float(b0), "beta1": float(b1), "n_sweeps": int(n_sweeps), "rule": rule,
-                 "planned": planned, "cut_short": res.stopped == "time_limit" and res.sweeps < n_sweeps}
+                 "planned": planned}
         if planned:
             sched.update(budget_s=float(time_limit), pilot_s=float(pilot_s), sweep_s=float(cost))
     else:
@@ -224,8 +223,8 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
         res, host = tempering.anneal(key, model, ladder, n_sweeps=n_sweeps, n_rungs=rungs,
                                      n_chains=max(1, R // rungs), **common)
         sched = {"kind": "tempering", "rule": rule, "ladder": [float(b) for b in host.betas],
-                 "swap_acceptance": [float(a) for a in host.acceptance], "n_sweeps": int(n_sweeps),
-                 "planned": False, "cut_short": res.stopped == "time_limit" and res.sweeps < n_sweeps}
+                 "swap_acceptance": [float(a) for a in host.acceptance], "n_sweeps": int(n_sweeps), "planned": False}
+    sched["cut_short"] = res.stopped == "time_limit" and res.sweeps < n_sweeps  # the cold end was not reached
     return MaxCutResult(float(cut_value(graph, res.best_spins)), np.asarray(res.best_spins), method, sched, res,
                         devices, time.perf_counter() - t_start)
 
@@ -234,18 +233,16 @@ def plan_sweeps(key, model: ising.IsingModel, beta: tuple, n_replicas: int, time
                 ) -> tuple[int, int, float]:
     """Size one geometric anneal to a wall-time budget: ``(n_sweeps, chunk, seconds per sweep)``.
 
-    Pilots of :data:`PILOT_SWEEPS` (twice: the first compiles and warms up) and 5x as many sweeps (their own key, the same shapes and chunk as the run
-    that follows, so that run reuses the compiled chunk) measure the cost of a sweep after compilation, apart from
-    the set-up of a run (colouring, tables); the budget left after the pilots and that set-up, times
-    :data:`SAFETY`, divided by the cost is the length of the schedule (at least one sweep). The
-    anneal is one schedule over the whole budget rather than restarts, because the residual energy of annealing
+    Pilots of :data:`PILOT_SWEEPS` (twice: the first compiles and warms up) and 5x as many sweeps (their own key,
+    the same shapes and chunk as the run that follows, so that run reuses the compiled chunk) measure the cost of a
+    sweep after compilation, apart from the set-up of a run (colouring, tables); the budget left after the pilots
+    and that set-up, times :data:`SAFETY`, divided by the cost is the length of the schedule (at least one sweep).
+    The anneal is one schedule over the whole budget rather than restarts, because the residual energy of annealing
     falls with the length of one run (docs/methods.md §5).
     """
     t0 = time.perf_counter()
     if not (np.isfinite(time_limit) and time_limit > 0):
         raise ValueError(f"maxcut.solve: time_limit must be a finite number of seconds > 0, got {time_limit!r}")
-    from circuits.annealing import driver
-
     chunk = driver.chunk_size(model, n_replicas, 2**30, work=1e9)  # short chunks: the time limit is checked often
     k = jax.random.fold_in(prng.key_and_seed(key)[0], 0x5EED)
     walls = []
@@ -262,14 +259,12 @@ def plan_sweeps(key, model: ising.IsingModel, beta: tuple, n_replicas: int, time
 
 def _resumed_sweeps(path) -> int:
     """The schedule length of a checkpointed anneal (so that ``resume`` without ``n_sweeps`` continues it)."""
-    from circuits.annealing import checkpoint
-
     text = str(checkpoint.load(path).get("schedule", ""))
-    found = re.fullmatch(r"geometric\(.*, (\d+)\)", text)
-    if found is None:
+    schedule = schedules.from_identity(text)
+    if schedule is None:
         raise ValueError(f"maxcut.solve: checkpoint '{path}' holds no geometric schedule ({text!r}); pass n_sweeps "
                          "(--sweeps) as it was when the run began")
-    return int(found.group(1))
+    return schedule.n_sweeps
 
 
 def _device(key, graph, n_replicas, beta, target, target_cut, scheme, calibration, sim_time, interval, progress,
