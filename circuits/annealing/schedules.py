@@ -55,29 +55,72 @@ def constant(beta: float, n_sweeps: int):
     return jnp.full((int(n_sweeps),), beta, jnp.float32)
 
 
+HOT_ACCEPTANCE = 0.5  # hot end: mean Metropolis acceptance of the uphill moves of random states
+COLD_ACCEPTANCE = 1e-3  # cold end: acceptance of the smallest energy change (and at most 1/n: < 1 per sweep)
+
+
+def energy_changes(model: ising.IsingModel, n_states: int | None = None, seed: int = 0) -> np.ndarray:
+    """The single-flip energy changes ``dE_i = 2 s_i I_i`` (``I = J s + h``) of random states (float64, flat).
+
+    ``n_states`` uniform random states (default: enough for about 10^6 samples, 4 to 64 states) from numpy's
+    generator with ``seed``, so that the result is a function of the model alone."""
+    n = ising.n_spins(model)
+    d = n if ising.is_dense(model) else int(model.nbr.shape[1])
+    k = n_states or int(np.clip(2**20 // max(1, n * max(d, 1) // 16), 4, 64))
+    s = np.where(np.random.default_rng(seed).random((k, n)) < 0.5, -1.0, 1.0)
+    if ising.is_dense(model):
+        field = s @ np.asarray(model.J, np.float64)
+    else:
+        field = np.einsum("knd,nd->kn", s[:, np.asarray(model.nbr)], np.asarray(model.w, np.float64))
+    return (2.0 * s * (field + np.asarray(model.h, np.float64))).ravel()
+
+
+def uphill_acceptance(beta: float, dE) -> float:
+    """Mean Metropolis acceptance ``exp(-beta dE)`` over the uphill moves (``dE > 0``) among ``dE``; 0 if none."""
+    up = np.asarray(dE, np.float64)
+    up = up[up > 0]
+    return float(np.mean(np.exp(-beta * up))) if up.size else 0.0
+
+
 def default_beta_range(model: ising.IsingModel) -> tuple[float, float]:
-    """Beta range from the coupling scale.
+    """Beta range from the instance's own single-flip energy changes (:func:`energy_changes` of random states).
 
-    Hot end: a spin with the *typical* field scale ``I_typ = mean_i (sum_j |J_ij| + |h_i|)`` flips with
-    probability about 1/2, ``beta0 = ln 2 / (2 I_typ)``. Cold end: a flip costing the smallest coupling,
-    ``dE = 2 min|J|``, has probability about 1e-3, ``beta1 = ln 1000 / (2 min|J|)``.
+    * Hot end: ``beta0`` at which the mean Metropolis acceptance of the uphill moves of random states is
+      :data:`HOT_ACCEPTANCE` = 1/2 (with the downhill and zero-cost moves, which are always accepted, most
+      proposed flips are accepted): the run starts where the instance is disordered but no sweep is spent at
+      near-infinite temperature.
+    * Cold end: ``beta1 = ln(1 / p) / dE_small`` with ``p = min(`` :data:`COLD_ACCEPTANCE` ``, 1/n)``: the
+      smallest non-zero energy change ``dE_small`` (the 1 % quantile of the non-zero ``|dE|``, which for integer
+      couplings is their minimum) is accepted less than once per sweep: the state is frozen, up to the zero-cost
+      (plateau) moves.
 
-    This is dwave-neal's rule (with ``dE = 2 |I|``, cf. dwave-neal PR #91) except that the hot end uses
-    the mean rather than the largest field and the cold end is 10x colder: on sparse G-set graphs with a
-    few hubs (G70) the max-based hot end wastes most sweeps at near-infinite temperature, and measured
-    cuts improve at equal sweeps (BENCHMARKS.md).
+    This follows the acceptance-rate rules of Kirkpatrick, Gelatt & Vecchi, Science 220, 671 (1983) (start
+    where most moves are accepted, stop when hardly any are) with the energy changes measured on the instance
+    rather than bounded from its couplings (dwave-neal's rule uses the largest field): a geometric schedule
+    then spends its sweeps where the instance orders, whatever its degree or weight scale (docs/methods.md §5).
 
     Returns:
-        ``(beta0, beta1)``.
+        ``(beta0, beta1)`` in 1/energy units.
 
     Example:
         >>> m = ising.from_edges(3, [(0, 1), (1, 2)])
         >>> [round(b, 3) for b in default_beta_range(m)]
-        [0.26, 3.454]
+        [0.307, 3.454]
     """
-    _, small = ising.coupling_scale(model)
-    typical = ising.typical_field(model)
-    return math.log(2.0) / (2.0 * typical), math.log(1000.0) / (2.0 * small)
+    dE = energy_changes(model)
+    mag = np.abs(dE[dE != 0])
+    if mag.size == 0:  # no couplings or fields: any range is exact
+        return 0.1, 10.0
+    small = float(np.quantile(mag, 0.01, method="lower"))
+    p_cold = min(COLD_ACCEPTANCE, 1.0 / ising.n_spins(model))
+    beta1 = math.log(1.0 / p_cold) / small
+    lo, hi = 1e-9 * beta1, beta1  # uphill_acceptance falls monotonically in beta: bisect in log beta
+    if uphill_acceptance(hi, dE) > HOT_ACCEPTANCE:
+        return 0.5 * beta1, beta1
+    for _ in range(60):
+        mid = math.sqrt(lo * hi)
+        lo, hi = (mid, hi) if uphill_acceptance(mid, dE) > HOT_ACCEPTANCE else (lo, mid)
+    return float(math.sqrt(lo * hi)), float(beta1)
 
 
 def check_schedule(betas, where: str = "schedule"):
@@ -93,11 +136,42 @@ def check_schedule(betas, where: str = "schedule"):
 
 
 class Geometric(NamedTuple):
-    """The geometric schedule ``beta0 (beta1/beta0)^(t/(n-1))``, t = 0..n-1, generated a chunk at a time."""
+    """The geometric schedule ``beta0 (beta1/beta0)^x(t)``, t = 0..n-1, generated a chunk at a time.
+
+    The progress ``x(t)`` runs from 0 at the first sweep to 1 at the last: linearly (``x = t / (n - 1)``, the
+    plain geometric schedule) or, for a run re-timed to its budget (:func:`retime`), piecewise linearly through
+    ``knots``, ``(sweep, x)`` pairs strictly inside the run."""
 
     beta0: float  # hot end, > 0
     beta1: float  # cold end, > 0
     n_sweeps: int  # sweeps
+    knots: tuple = ()  # ((sweep, progress), ...) breakpoints of x(t), sweeps increasing in 1..n-2
+
+
+def progress(schedule: Geometric, t) -> np.ndarray:
+    """The progress ``x(t)`` in [0, 1] of a :class:`Geometric` schedule at sweeps ``t`` (float64)."""
+    n = schedule.n_sweeps
+    ts = [0.0] + [float(k[0]) for k in schedule.knots] + [float(max(n - 1, 1))]
+    xs = [0.0] + [float(k[1]) for k in schedule.knots] + [1.0]
+    return np.interp(np.asarray(t, np.float64), ts, xs)
+
+
+def retime(schedule: Geometric, done: int, n_left: int) -> Geometric:
+    """The schedule with its sweeps before ``done`` unchanged and the rest, from the progress reached at sweep
+    ``done`` to the cold end, spread over ``n_left`` (at least 2) sweeps (the run continues smoothly, only faster or
+    slower).
+
+    Example:
+        >>> s = retime(lazy_geometric(0.1, 10.0, 101), 50, 51)   # the same length: the same betas
+        >>> bool(np.allclose(segment(s, 0, 101), segment(lazy_geometric(0.1, 10.0, 101), 0, 101)))
+        True
+    """
+    done, n_left = int(done), max(2, int(n_left))  # the sweep at ``done`` keeps its progress, the last ends cold
+    if not 0 < done < schedule.n_sweeps:
+        return schedule
+    x = float(progress(schedule, done))
+    knots = tuple(k for k in schedule.knots if k[0] < done) + ((done, x),)
+    return schedule._replace(n_sweeps=done + n_left, knots=knots)
 
 
 def lazy_geometric(beta0: float, beta1: float, n_sweeps: int) -> Geometric:
@@ -122,15 +196,17 @@ def segment(schedule, start: int, m: int) -> np.ndarray:
     """Betas of sweeps ``start .. start + m - 1`` as float32 (computed in float64 for a :class:`Geometric`)."""
     if not isinstance(schedule, Geometric):
         return np.asarray(schedule, np.float32)[start:start + m]
-    b0, b1, n = schedule
+    b0, b1, n = schedule[:3]
     t = np.arange(start, min(start + m, n), dtype=np.float64)
-    return (b0 * (b1 / b0) ** (t / max(n - 1, 1))).astype(np.float32)
+    x = t / max(n - 1, 1) if not schedule.knots else progress(schedule, t)
+    return (b0 * (b1 / b0) ** x).astype(np.float32)
 
 
 def identify(schedule) -> str:
     """A string that identifies a schedule (its parameters, or a hash of its array), for checkpoints."""
     if isinstance(schedule, Geometric):
-        return f"geometric({schedule.beta0!r}, {schedule.beta1!r}, {schedule.n_sweeps})"
+        knots = "".join(f", {t}:{x!r}" for t, x in schedule.knots)
+        return f"geometric({schedule.beta0!r}, {schedule.beta1!r}, {schedule.n_sweeps}{knots})"
     a = np.ascontiguousarray(np.asarray(schedule, np.float32))
     return f"array({a.size}, {hashlib.sha256(a.tobytes()).hexdigest()[:16]})"
 
@@ -140,7 +216,12 @@ def from_identity(text: str) -> Geometric | None:
 
     Example:
         >>> from_identity(identify(lazy_geometric(0.1, 10.0, 300)))
-        Geometric(beta0=0.1, beta1=10.0, n_sweeps=300)
+        Geometric(beta0=0.1, beta1=10.0, n_sweeps=300, knots=())
+        >>> from_identity(identify(retime(lazy_geometric(0.1, 10.0, 300), 100, 400))).knots
+        ((100, 0.33444816053511706),)
     """
-    found = re.fullmatch(r"geometric\((\S+), (\S+), (\d+)\)", str(text))
-    return None if found is None else Geometric(float(found[1]), float(found[2]), int(found[3]))
+    found = re.fullmatch(r"geometric\(([^,\s]+), ([^,\s]+), (\d+)((?:, \d+:[^,\s]+)*)\)", str(text))
+    if found is None:
+        return None
+    knots = tuple((int(t), float(x)) for t, x in re.findall(r", (\d+):([^,\s]+)", found[4]))
+    return Geometric(float(found[1]), float(found[2]), int(found[3]), knots)

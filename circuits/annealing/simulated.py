@@ -63,7 +63,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
            classes=None, update: Callable = rules.behavioural, spins=None, chunk: int | None = None,
            time_limit: float | None = None, target_energy: float | None = None, progress: Callable | None = None,
            checkpoint: str | Path | None = None, resume: str | Path | None = None, mesh=None,
-           packed: bool | None = None) -> Result:
+           packed: bool | None = None, fit_to_time: bool = False) -> Result:
     """Simulated annealing of R replicas with chromatic Gibbs sweeps of p-bits.
 
     Args:
@@ -94,6 +94,11 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
             multiple of 4). None (default) uses it when it applies, False never, True requires it. The two
             layouts draw different random numbers, so a seed gives a different (equally exact) run in each;
             ``Result.packed`` says which ran.
+        fit_to_time: re-time a :class:`circuits.annealing.schedules.Geometric` schedule between chunks so that
+            its cold end comes at :data:`FIT_END` x ``time_limit`` (:func:`circuits.annealing.schedules.retime`:
+            the sweeps done stay as they were, the rest is stretched or compressed to the measured sweep rate of
+            the last chunks), instead of being cut by the limit (which then stops nothing: a late run is
+            compressed to end within about one chunk). ``Result.schedule`` is the schedule that ran.
 
     Returns:
         A :class:`circuits.annealing.driver.Result`.
@@ -124,20 +129,27 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     use_packed = _packed_layout(model, R, packed, "simulated.anneal")
     state = driver.shard_state(state, mesh)
 
-    snapshot = _snapshot(key, seed, model, update, use_packed, betas, prior, t_start)
+    now = [betas]  # the schedule: re-timed between chunks with fit_to_time
+    rates = []  # (sweeps, seconds) of the chunks of this call
+    if fit_to_time and not (time_limit is not None and isinstance(betas, schedules.Geometric)):
+        raise ValueError("simulated.anneal: fit_to_time needs a time_limit and a lazy geometric schedule "
+                         "(schedules.lazy_geometric)")
+    snapshot = _snapshot(key, seed, model, update, use_packed, lambda: now[0], prior, t_start)
     try:  # from here on, Ctrl-C keeps the state and writes the checkpoint (the colouring and compiling take seconds)
         if interrupted:
             raise KeyboardInterrupt  # pressed while the initial state was made
         classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
-        advance, args = _advance(key, model, classes, betas, c, use_packed, mesh, update)
+        advance, args = _advance(key, model, classes, lambda: now[0], c, use_packed, mesh, update, rates)
         compile_time += driver.compile_seconds(_chunk, *args(state, prior.done, min(c, max(1, total - prior.done))))
-        loop = driver.run(advance, state, total=total, chunk=c, prior=prior, t_start=t_start,
-                          best_energy=lambda s: s.best_energy, target_energy=target_energy, time_limit=time_limit,
+        goal = _fitted(now, rates, time_limit) if fit_to_time else total
+        loop = driver.run(advance, state, total=goal, chunk=c, prior=prior, t_start=t_start,
+                          best_energy=lambda s: s.best_energy, target_energy=target_energy,
+                          time_limit=None if fit_to_time else time_limit,  # fitted: the schedule keeps the time
                           progress=progress, checkpoint=checkpoint, snapshot=snapshot)
     except KeyboardInterrupt:  # before the first chunk: keep the state, write the checkpoint
         loop = driver.before_first_chunk(state, prior, checkpoint=checkpoint, snapshot=snapshot)
     return driver.result(model, loop.state, loop, prior, t_start=t_start, compile_time=compile_time,
-                         schedule=betas if isinstance(betas, schedules.Geometric) else betas[:loop.done], seed=seed,
+                         schedule=now[0] if isinstance(betas, schedules.Geometric) else betas[:loop.done], seed=seed,
                          method="anneal", packed=use_packed)
 
 
@@ -151,19 +163,44 @@ def _resumed(path, model, update, packed, given_seed, n_replicas: int, betas):
     return State(*(jnp.asarray(ck[f]) for f in State._fields)), ckpt.key_of(ck), driver.prior_from(ck), packed
 
 
-def _snapshot(key, seed, model, update, use_packed: bool, betas, prior, t_start: float):
-    """The checkpoint arrays of :func:`anneal` at a point of its loop: ``snapshot(loop, trace) -> dict``."""
+FIT_END = 0.96  # fit_to_time: the cold end is planned at this fraction of the time limit
+REFIT = 0.03  # ... and the rest of the schedule re-timed when the sweeps left are off by more than this fraction
+
+
+def _fitted(now: list, rates: list, time_limit: float) -> Callable:
+    """The ``total(done, elapsed)`` of a run re-timed to its budget: from the sweep rate of the last (up to 3)
+    chunks, the sweeps that fit before ``FIT_END * time_limit``; the schedule in ``now[0]`` is re-timed when they
+    differ from the sweeps it has left by more than :data:`REFIT` (at least one sweep is always left, so the run
+    reaches its cold end)."""
+    def total(done, elapsed):
+        sched = now[0]
+        if not rates or done >= sched.n_sweeps:
+            return sched.n_sweeps
+        m, sec = map(sum, zip(*rates[-3:]))
+        fit = max(1, int((FIT_END * time_limit - elapsed) * m / max(sec, 1e-9)))
+        left = sched.n_sweeps - done
+        if abs(fit - left) > REFIT * left + 1:
+            now[0] = schedules.retime(sched, done, fit)
+        return now[0].n_sweeps
+
+    return total
+
+
+def _snapshot(key, seed, model, update, use_packed: bool, betas_now: Callable, prior, t_start: float):
+    """The checkpoint arrays of :func:`anneal` at a point of its loop: ``snapshot(loop, trace) -> dict``
+    (``betas_now()`` is the schedule as it stands)."""
     def snapshot(loop, trace):
         wall = prior.elapsed + time.perf_counter() - t_start
-        return dict(**ckpt.state_arrays(loop.state), schedule=np.array(schedules.identify(betas)),
+        return dict(**ckpt.state_arrays(loop.state), schedule=np.array(schedules.identify(betas_now())),
                     packed=np.array(use_packed), **ckpt.common_arrays(key, seed, loop.done, trace, wall),
                     **ckpt.identity_arrays(ckpt.identity("anneal", model, update, use_packed)))
 
     return snapshot
 
 
-def _advance(key, model, classes, betas, c: int, use_packed: bool, mesh, update):
-    """The loop's ``advance`` for :func:`anneal` and the argument builder of the jitted chunk (for compiling)."""
+def _advance(key, model, classes, betas_now: Callable, c: int, use_packed: bool, mesh, update, rates: list):
+    """The loop's ``advance`` for :func:`anneal` and the argument builder of the jitted chunk (for compiling);
+    ``betas_now()`` is the schedule as it stands, and every chunk appends ``(sweeps, seconds)`` to ``rates``."""
     n = ising.n_spins(model)
     rule = rules.as_rule(update)
     half = gibbs.half_edges(model)  # each coupling once, for the energy of either layout
@@ -173,13 +210,16 @@ def _advance(key, model, classes, betas, c: int, use_packed: bool, mesh, update)
     cls = sharding.put(jnp.asarray(coloring.padded(classes, n)), mesh)
 
     def args(state, start, m):
-        bs = jnp.asarray(np.resize(schedules.segment(betas, start, m), c))  # padded; sweeps >= t_end are skipped
+        bs = jnp.asarray(np.resize(schedules.segment(betas_now(), start, m), c))  # padded; sweeps >= t_end skipped
         return (key, model_d, cls, state, sharding.put(bs, mesh), jnp.int32(start), jnp.int32(start + m), rule,
                 half, tables)
 
     def advance(state, done, m):
+        t0 = time.perf_counter()
         state, tb, tm = _chunk(*args(state, done, m))
-        return state, ChunkTrace(np.asarray(tb)[:m], np.asarray(tm)[:m])  # waits for the chunk
+        trace = ChunkTrace(np.asarray(tb)[:m], np.asarray(tm)[:m])  # waits for the chunk
+        rates.append((m, time.perf_counter() - t0))
+        return state, trace
 
     return advance, args
 

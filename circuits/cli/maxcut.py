@@ -27,7 +27,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="a fixed schedule of this many sweeps per replica (default: the anneal is planned to "
                              "spend the time budget; --method tempering: 1000)")
     parser.add_argument("--replicas", type=int, default=None,
-                        help="independent replicas (default 64; 4 with --device sllg)")
+                        help="independent replicas (default: 64 below 4096 spins, else 4 per device: one long "
+                             "anneal; 4 with --device sllg; 64 with --method tempering)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help=f"time budget [s] (default {DEFAULT_BUDGET:g} s unless --sweeps is given): a pilot of "
                              f"a few sweeps measures the cost of a sweep and one geometric anneal is sized to end "
@@ -38,12 +39,18 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", choices=("anneal", "tempering"), default=None,
                         help="simulated annealing (default) or parallel tempering")
     parser.add_argument("--rule", choices=("pbit", "metropolis"), default=None,
-                        help="update rule: behavioural p-bit (heat bath, default) or Metropolis")
+                        help="update rule: Metropolis (default: optimisation; zero-cost flips always taken) or the "
+                             "behavioural p-bit (heat bath, the rule of p-bit hardware and of sampling); the "
+                             "summary and the JSON say which ran")
     parser.add_argument("--beta", type=float, nargs=2, default=None, metavar=("BETA0", "BETA1"),
                         help="geometric schedule from BETA0 (hot) to BETA1 (cold), in 1/|J| units (default: "
-                             "from the couplings, schedules.default_beta_range); with --method tempering the ladder's "
+                             "from the instance's energy changes: half the uphill flips of random states accepted "
+                             "at BETA0, the smallest one accepted < 1/n at BETA1); with --method tempering the ladder's "
                              "ends; with --device sllg the beta_eff ramp")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
+    parser.add_argument("--bound-time", type=float, default=None, metavar="SECONDS",
+                        help="seconds for the certified upper bound after the run (default: 5 %% of the time "
+                             "budget, at least 0.5 s, at most 5 s; 0 skips the bound)")
     parser.add_argument("--device", choices=("behavioural", "sllg"), default="behavioural",
                         help="behavioural p-bits (default) or a device-level network of sLLG magnets driven by "
                              "synapse currents (circuits.device_network)")
@@ -74,8 +81,8 @@ def run(args) -> int:
 
     device = args.device == "sllg"
     _check_options(args, device)
-    args.replicas = (4 if device else 64) if args.replicas is None else args.replicas
-    args.method, args.rule = args.method or "anneal", args.rule or "pbit"
+    args.replicas = 4 if device and args.replicas is None else args.replicas
+    args.method, args.rule = args.method or "anneal", args.rule or "metropolis"
     if not device and args.time_limit is None and args.sweeps is None and args.resume is None:
         args.time_limit = DEFAULT_BUDGET
     args.torque, args.sim_time = args.torque or "self", 100.0 if args.sim_time is None else args.sim_time
@@ -86,6 +93,8 @@ def run(args) -> int:
     leader = jax.process_index() == 0  # with --distributed only process 0 reports
     mesh = "auto" if (args.shard or args.distributed) else "local"  # "local": over the cores if R splits evenly
     W = maxcut.total_weight(graph)
+    bound_s = _bound_seconds(args)
+    budget = None if args.time_limit is None else max(1e-3, args.time_limit - bound_s)  # the bound's share
     if device:
         bar = common.Bar("synapse updates", lambda tr: f"best cut {(W - tr.best_energy) / 2:.0f}",
                          enabled=sys.stderr.isatty() and not args.json)
@@ -94,11 +103,14 @@ def run(args) -> int:
                          enabled=sys.stderr.isatty() and not args.json and leader)
     r = maxcut.solve(args.seed, graph, method="device" if device else args.method, n_sweeps=args.sweeps,
                      n_replicas=args.replicas, rule=args.rule, beta=None if args.beta is None else tuple(args.beta),
-                     time_limit=args.time_limit, target_cut=args.target, progress=bar, checkpoint=args.checkpoint,
+                     time_limit=budget, target_cut=args.target, progress=bar, checkpoint=args.checkpoint,
                      resume=args.resume, mesh=None if device else mesh, scheme=args.torque,
                      sim_time=args.sim_time * 1e-9)
     bar.close()
-    out = _summary(args, graph, best_known, r, jax)
+    from circuits.problems import bounds
+
+    bound = bounds.eigenvalue_bound(graph, time_limit=0.7 * bound_s, lower=r.cut) if bound_s > 0 else None
+    out = _summary(args, graph, best_known, r, jax, bound)
     if not leader:
         return 130 if out.get("stopped") == "keyboard" else 0
     if args.json:
@@ -118,6 +130,13 @@ def run(args) -> int:
     return 130 if out.get("stopped") == "keyboard" else 0
 
 
+def _bound_seconds(args) -> float:
+    """Seconds for the upper bound: ``--bound-time``, else 5 % of the budget within [0.5, 5] s (2 s without)."""
+    if args.bound_time is not None:
+        return float(args.bound_time)
+    return 2.0 if args.time_limit is None else float(np.clip(0.05 * args.time_limit, 0.5, 5.0))
+
+
 def _check_options(args, device: bool) -> None:
     """Refuse values out of range and options that do not apply to the chosen mode, with the reason."""
     if args.sweeps is not None and args.sweeps < 1:
@@ -130,6 +149,9 @@ def _check_options(args, device: bool) -> None:
     if args.beta is not None and not (0 < args.beta[0] < args.beta[1] and np.isfinite(args.beta[1])):
         raise ValueError(f"--beta must be two numbers 0 < BETA0 < BETA1 (hot to cold; the schedule is geometric), "
                          f"got {args.beta[0]:g} {args.beta[1]:g}")
+    if args.bound_time is not None and not (np.isfinite(args.bound_time) and args.bound_time >= 0):
+        raise ValueError(f"--bound-time must be a finite number of seconds >= 0 (0 skips the bound), got "
+                         f"{args.bound_time}")
     if args.sim_time is not None and not (np.isfinite(args.sim_time) and args.sim_time > 0):
         raise ValueError(f"--sim-time must be a finite number of nanoseconds > 0, got {args.sim_time}")
     if args.target is not None and not np.isfinite(args.target):
@@ -148,10 +170,14 @@ def _check_options(args, device: bool) -> None:
             raise ValueError(f"{', '.join(given)} only apply to --device sllg; add it or drop them")
 
 
-def _summary(args, graph, best_known, r, jax) -> dict:
-    """The JSON-ready summary of a :class:`circuits.problems.maxcut.MaxCutResult`."""
+def _summary(args, graph, best_known, r, jax, bound=None) -> dict:
+    """The JSON-ready summary of a :class:`circuits.problems.maxcut.MaxCutResult` (and its upper bound)."""
     out = {"instance": graph.name, "n": graph.n, "m": int(len(graph.edges)), "best_cut": r.cut,
-           "best_known": best_known, "ratio": None if best_known is None else r.cut / best_known, "seed": args.seed}
+           "best_known": best_known, "ratio": None if best_known is None else r.cut / best_known, "seed": args.seed,
+           "upper_bound": None if bound is None else bound.value,
+           "bound_certified": None if bound is None else bound.certified,
+           "gap_to_bound": None if bound is None or bound.value <= 0 else 1.0 - r.cut / bound.value,
+           "bound_s": None if bound is None else bound.seconds}
     if r.method == "device":
         d = r.run
         hit = None if np.isnan(d.time_to_target) else d.time_to_target
@@ -165,7 +191,8 @@ def _summary(args, graph, best_known, r, jax) -> dict:
             "planned_sweeps": r.schedule.get("n_sweeps"), "time_limit_s": args.time_limit,
             "schedule_cut": bool(r.schedule.get("cut_short")), "replicas": res.n_replicas,
             "spin_updates_per_s": res.spin_updates_per_s, "schedule": r.schedule, "seed": res.seed,
-            "stopped": res.stopped, "checkpoint": args.checkpoint, "packed": res.packed,
+            "stopped": res.stopped, "checkpoint": args.checkpoint, "packed": res.packed, "rule": r.schedule["rule"],
+            "over_budget": bool(r.schedule.get("over_budget", False)),
             "devices": r.devices, "processes": jax.process_count()}
 
 
@@ -179,6 +206,10 @@ def _print(out: dict, args) -> None:
     print(f"best cut      {common.number(out['best_cut'])}")
     if out["best_known"] is not None:
         print(f"best known    {out['best_known']}  (ratio {out['ratio']:.5f})")
+    if out["upper_bound"] is not None:
+        how = "certified" if out["bound_certified"] else "not certified: too large to factorise"
+        print(f"upper bound   {out['upper_bound']:.1f}  (eigenvalue bound, {how}; the cut is within "
+              f"{100 * out['gap_to_bound']:.2f} % of it)")
     if out["method"].startswith("sllg"):
         hit = out["time_to_target_s"]
         reached = "" if hit is None else f"  (target reached at {hit * 1e9:.4g} ns)"
@@ -193,6 +224,9 @@ def _print(out: dict, args) -> None:
     if out["schedule"].get("planned"):
         print(f"schedule      planned for the {out['time_limit_s']:g} s budget: {out['planned_sweeps']} sweeps, "
               f"beta {out['schedule']['beta0']:.3g} -> {out['schedule']['beta1']:.3g}, {out['schedule']['rule']} rule")
+    if out["over_budget"]:
+        print(f"warning       compiling and planning took {out['plan_s']:.2f} s of the {out['time_limit_s']:g} s "
+              "budget: the anneal was shortened to fit; raise --time-limit for a better cut")
     if out["schedule_cut"]:
         print(f"schedule cut  at sweep {out['sweeps']} of {out['planned_sweeps']} by the time limit: the cold end was "
               "not reached; drop --sweeps to plan the run to the budget, or raise --time-limit")

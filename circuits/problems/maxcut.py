@@ -128,11 +128,12 @@ class MaxCutResult(NamedTuple):
 
 
 PILOT_SWEEPS = 32  # sweeps of the pilot run that measures the cost of a sweep for a planned anneal
+MIN_SWEEPS = 5 * PILOT_SWEEPS  # a planned anneal is never shorter (compilation ate the budget: it says so)
 SAFETY = 0.92  # a planned anneal is sized to end at this fraction of the remaining budget
 
 
 def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = None, n_replicas: int | None = None,
-          rule: str = "pbit", beta: tuple | None = None, time_limit: float | None = None,
+          rule: str | None = None, beta: tuple | None = None, time_limit: float | None = None,
           target_cut: float | None = None, progress: Callable | None = None, checkpoint=None, resume=None,
           mesh=None, scheme: str = "self", calibration: calibrate.Calibration | None = None,
           sim_time: float = 100e-9, interval: int = 10, stop_at_target: bool | None = None,
@@ -145,13 +146,18 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
         method: ``"anneal"`` (default), ``"tempering"`` or ``"device"`` (the device-level network).
         n_sweeps: sweeps (annealing, tempering). None (default): with ``time_limit`` and ``method="anneal"`` the
             run is *planned* to spend the budget (:func:`plan_sweeps`: a pilot of a few sweeps measures the
-            cost of a sweep after compilation, and the one geometric schedule is sized to end near
-            ``time_limit``); otherwise 1000 sweeps. A given ``n_sweeps`` is a fixed schedule, which
-            ``time_limit`` may cut short (``run.stopped == "time_limit"``: the cold end was not reached).
-        n_replicas: replicas (default 64; 4 for ``"device"``); tempering runs ``min(16, R)`` rungs of
-            ``R // rungs`` chains.
-        rule: ``"pbit"`` (behavioural p-bit, heat bath) or ``"metropolis"`` (annealing and tempering).
-        beta: ``(beta0, beta1)``, hot to cold (default :func:`circuits.annealing.schedules.default_beta_range`):
+            cost of a sweep after compilation, the one geometric schedule is sized to end near ``time_limit``,
+            and between chunks the rest of it is re-timed to the measured sweep rate, so that the cold end
+            comes at ~0.96 ``time_limit`` whatever the load); otherwise 1000 sweeps. A given ``n_sweeps`` is a
+            fixed schedule, which ``time_limit`` may cut short (``schedule["cut_short"]``: the cold end was
+            not reached).
+        n_replicas: replicas (default :func:`default_replicas`: 64 below :data:`LARGE` spins, else one packed
+            word of 4 replicas per device; 4 for ``"device"``); tempering runs ``min(16, R)`` rungs of
+            ``R // rungs`` chains (default 64 replicas).
+        rule: ``"metropolis"`` (default for annealing and tempering: optimisation) or ``"pbit"`` (behavioural
+            p-bit, heat bath: the rule for sampling, and of the p-bit hardware).
+        beta: ``(beta0, beta1)``, hot to cold (default :func:`circuits.annealing.schedules.default_beta_range`,
+            from the instance's own single-flip energy changes):
             the geometric schedule, the ends of the tempering ladder, or the device's beta_eff ramp.
         time_limit: wall seconds of the whole call [s] (annealing, tempering).
         target_cut: stop once a cut >= this is found (device: record the first time it is reached).
@@ -178,6 +184,7 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
     """
     if method not in METHODS:
         raise ValueError(f"maxcut.solve: method must be one of {METHODS}, got {method!r}")
+    rule = "metropolis" if rule is None else rule
     if rule not in RULES:
         raise ValueError(f"maxcut.solve: rule must be one of {tuple(RULES)}, got {rule!r}")
     if beta is not None and not (len(beta) == 2 and 0 < beta[0] < beta[1] and np.isfinite(beta[1])):
@@ -189,7 +196,10 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
                        interval, progress, target_cut is not None if stop_at_target is None else stop_at_target,
                        layout)
     model = to_ising(graph)
-    R = 64 if n_replicas is None else int(n_replicas)
+    devices_here = 1 if mesh is None else (len(jax.local_devices()) if isinstance(mesh, str) else
+                                           sharding.make_mesh(mesh).size)
+    R = (default_replicas(graph.n, devices_here) if method == "anneal" else 64) if n_replicas is None \
+        else int(n_replicas)
     rungs = min(16, R)  # tempering: rungs x chains columns
     if method == "tempering" and R > 16 and R % 16:
         raise ValueError(f"maxcut.solve: tempering runs 16 rungs of n_replicas / 16 chains; n_replicas = {R} is not a "
@@ -208,15 +218,21 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
         if planned:
             n_sweeps, chunk, cost = plan_sweeps(key, model, (b0, b1), R, time_limit, RULES[rule], mesh)
             pilot_s = time.perf_counter() - t_start
-            common["time_limit"] = max(1e-3, time_limit - pilot_s)
-        elif n_sweeps is None:
-            n_sweeps = _resumed_sweeps(resume) if resume is not None else 1000
-        res = simulated.anneal(key, model, schedules.lazy_geometric(b0, b1, n_sweeps), n_replicas=R, chunk=chunk,
-                               **common)
+            floor = 1.2 * MIN_SWEEPS * cost / simulated.FIT_END  # the shortest anneal worth running
+            common["time_limit"] = max(time_limit - pilot_s, floor)
+            betas = schedules.lazy_geometric(b0, b1, n_sweeps)
+        elif n_sweeps is None and resume is not None:
+            betas = _resumed_schedule(resume)  # as it stood when the checkpoint was written (re-timed or not)
+        else:
+            betas = schedules.lazy_geometric(b0, b1, 1000 if n_sweeps is None else n_sweeps)
+        res = simulated.anneal(key, model, betas, n_replicas=R, chunk=chunk, fit_to_time=planned, **common)
+        n_sweeps = res.schedule.n_sweeps  # a planned run: as re-timed
         sched = {"kind": "geometric", "beta0": float(b0), "beta1": float(b1), "n_sweeps": int(n_sweeps), "rule": rule,
                  "planned": planned}
         if planned:
-            sched.update(budget_s=float(time_limit), pilot_s=float(pilot_s), sweep_s=float(cost))
+            sched.update(budget_s=float(time_limit), pilot_s=float(pilot_s), sweep_s=float(cost),
+                         first_plan=int(betas.n_sweeps), retimed=len(res.schedule.knots),
+                         over_budget=bool(pilot_s > 0.5 * time_limit or time_limit - pilot_s < floor))
     else:
         n_sweeps = 1000 if n_sweeps is None else n_sweeps
         ladder = None if beta is None else np.geomspace(max(beta[0], 1e-3 * beta[1]), beta[1], rungs)
@@ -236,7 +252,9 @@ def plan_sweeps(key, model: ising.IsingModel, beta: tuple, n_replicas: int, time
     Pilots of :data:`PILOT_SWEEPS` (twice: the first compiles and warms up) and 5x as many sweeps (their own key,
     the same shapes and chunk as the run that follows, so that run reuses the compiled chunk) measure the cost of a
     sweep after compilation, apart from the set-up of a run (colouring, tables); the budget left after the pilots
-    and that set-up, times :data:`SAFETY`, divided by the cost is the length of the schedule (at least one sweep).
+    and that set-up, times :data:`SAFETY`, divided by the cost is the length of the schedule (at least
+    :data:`MIN_SWEEPS`: when compiling ate the budget the run overruns it rather than return an unannealed state,
+    and ``solve`` says so).
     The anneal is one schedule over the whole budget rather than restarts, because the residual energy of annealing
     falls with the length of one run (docs/methods.md §5).
     """
@@ -254,17 +272,36 @@ def plan_sweeps(key, model: ising.IsingModel, beta: tuple, n_replicas: int, time
     cost = max((w1 - w0) / max(m1 - m0, 1), w1 / m1 / 4, 1e-9)  # per sweep; set-up (colouring, tables) apart
     setup = max(0.0, w1 - m1 * cost)  # what the run that follows spends before its first sweep
     left = time_limit - (time.perf_counter() - t0) - setup
-    return max(1, int(SAFETY * left / cost)), chunk, cost
+    return max(MIN_SWEEPS, int(SAFETY * left / cost)), chunk, cost
 
 
-def _resumed_sweeps(path) -> int:
-    """The schedule length of a checkpointed anneal (so that ``resume`` without ``n_sweeps`` continues it)."""
+def _resumed_schedule(path) -> schedules.Geometric:
+    """The schedule of a checkpointed anneal (so that ``resume`` without ``n_sweeps`` continues it)."""
     text = str(checkpoint.load(path).get("schedule", ""))
     schedule = schedules.from_identity(text)
     if schedule is None:
         raise ValueError(f"maxcut.solve: checkpoint '{path}' holds no geometric schedule ({text!r}); pass n_sweeps "
                          "(--sweeps) as it was when the run began")
-    return schedule.n_sweeps
+    return schedule
+
+
+LARGE = 4096  # spins: from here on one long anneal of few replicas (default_replicas)
+
+
+def default_replicas(n: int, devices: int = 1) -> int:
+    """Replicas of an anneal of ``n`` spins over ``devices``: 64 below :data:`LARGE` spins, else ``4 * devices``
+    (one packed word of four replicas per device, :mod:`circuits.sampling.packed`).
+
+    At a fixed budget more replicas mean a shorter anneal. The spread of the annealed energies of independent
+    replicas grows as sqrt(n) while the energy gained by a longer anneal grows as n, so on large instances one
+    long anneal of the fewest replicas that fill the devices beats the best of many shorter ones; on small ones
+    the best of many is worth more (measured on the tuning set, BENCHMARKS.md).
+
+    Example:
+        >>> default_replicas(800, 2), default_replicas(20000, 2)
+        (64, 8)
+    """
+    return 64 if n < LARGE else 4 * max(1, int(devices))
 
 
 def _device(key, graph, n_replicas, beta, target, target_cut, scheme, calibration, sim_time, interval, progress,
