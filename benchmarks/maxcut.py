@@ -1,6 +1,18 @@
 """Max-Cut benchmark: our p-bit annealer vs dwave-samplers' SimulatedAnnealingSampler, side by side.
 
+    JAX_PLATFORMS=cpu python benchmarks/maxcut.py --budgets 10 60 [--instances G1 torus2d K2000 ...]
     JAX_PLATFORMS=cpu python benchmarks/maxcut.py [--graphs G1 G22 ...] [--quick] [--no-dwave] [--no-targets]
+
+``--budgets T ...`` (the anytime comparison, equal wall time): for each instance of the tuning set (G1, G11,
+G22, G43, G55, G60, G70, G81 and the generated 100 x 100 +/-J torus, 3D +/-J glass L = 16 and K2000-like
+complete +/-1 graph) and each budget T, the command line as a user runs it, ``pbits maxcut FILE --time-limit T
+--json`` in a fresh process with an empty compilation cache (compilation, planning and the bound count), against
+dwave-samplers SA in this process with reads x sweeps sized to T from a measured pilot (its default beta range,
+16 reads below 4096 spins, else 4), and simulated bifurcation (the ``simulated-bifurcation`` package, ballistic,
+its timeout set to T) on the dense instance when installed. Columns: cut, cut / best known (G-set) or the glass
+energy per spin E/N (generated), wall seconds, and the machine's load.
+
+Without ``--budgets``:
 
 For each graph (from ``$PBITS_SHARED/gset``, default ``<repo>/../shared/gset``):
 
@@ -80,8 +92,119 @@ def time_to_target(graph, target_cut, budget, sweeps, replicas, update=rules.beh
     return None, best, runs
 
 
+TUNING = ["G1", "G11", "G22", "G43", "G55", "G60", "G70", "G81", "torus2d", "ea3d", "K2000"]
+
+
+def instance(name: str):
+    """A tuning-set instance: a G-set graph from the shared data or a generated one (seed 0)."""
+    from circuits.problems import instances
+
+    if name == "torus2d":
+        return instances.torus2d(100, seed=0)
+    if name == "ea3d":
+        return instances.ea3d(16, seed=0)
+    if name == "K2000":
+        return instances.complete(2000, seed=0)
+    return gset.read(SHARED / "gset" / f"{name}.txt")
+
+
+def cli_run(path, budget: float, seed: int = 0) -> dict:
+    """``pbits maxcut PATH --time-limit budget --json`` in a fresh process, cold compilation cache."""
+    import json
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, PBITS_CACHE=cache, PBITS_SHARED=str(SHARED))
+        t = time.perf_counter()
+        out = subprocess.run([sys.executable, "-m", "circuits.cli.main", "maxcut", str(path), "--time-limit",
+                              f"{budget:g}", "--seed", str(seed), "--json"], env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - t
+    if out.returncode:
+        raise RuntimeError(out.stderr)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]), process_s=wall)
+
+
+def dwave_timed(graph, budget: float, seed: int = 1) -> dict:
+    """dwave SA with reads x sweeps sized to ``budget`` seconds from a pilot of the same reads."""
+    reads = 16 if graph.n < 4096 else 4
+    pilot = dwave_sa(graph, 100, reads, seed)
+    sweeps = max(10, int(100 * budget / max(pilot["wall"], 1e-6)))
+    return dict(dwave_sa(graph, sweeps, reads, seed), reads=reads)
+
+
+def sb_timed(graph, budget: float) -> dict | None:
+    """Ballistic simulated bifurcation (Goto et al., Sci. Adv. 7, eabe7953 (2021)) with its timeout at
+    ``budget``; None when the package is not installed."""
+    try:
+        import simulated_bifurcation as sb
+        import torch
+    except ImportError:
+        return None
+    W = np.zeros((graph.n, graph.n), np.float32)
+    W[graph.edges[:, 0], graph.edges[:, 1]] = graph.weights
+    W = W + W.T
+    t = time.perf_counter()
+    # minimise s^T (W / 2) s = sum_(i<j) w_ij s_i s_j = E, the Ising energy of the cut (maxcut.to_ising)
+    spins, _ = sb.minimize(torch.tensor(W / 2), domain="spin", agents=128, max_steps=10**7, ballistic=True,
+                           heated=False, best_only=True, verbose=False, timeout=budget, use_window=False)
+    wall = time.perf_counter() - t
+    s = spins.numpy().astype(np.float64)
+    cut = float(np.sum(graph.weights * (1 - s[graph.edges[:, 0]] * s[graph.edges[:, 1]]) / 2))
+    return dict(wall=wall, best=cut)
+
+
+def anytime(names, budgets) -> int:
+    """The equal-wall-time table of the command line against the peers (see the module)."""
+    import platform
+    import tempfile
+
+    from circuits.problems import instances
+
+    csv = SHARED / "gset" / "best_known.csv"
+    try:
+        from dwave.samplers import SimulatedAnnealingSampler  # noqa: F401
+        have_dwave = True
+    except ImportError:
+        have_dwave = False
+    print(f"# anytime: pbits maxcut FILE --time-limit T vs peers at equal wall time; {platform.processor() or ''} "
+          f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print("| instance | n | T s | solver | cut | quality | wall s | detail | load |")
+    print("|---|---:|---:|---|---:|---:|---:|---|---:|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            g = instance(name)
+            path = instances.write(g, f"{tmp}/{name}.txt") if not name.startswith("G") else SHARED / "gset" / f"{name}.txt"
+            bk = gset.best_known(name, csv) if name.startswith("G") else None
+
+            def quality(cut):
+                return f"{cut / bk:.5f}" if bk else f"E/N {instances.glass_energy(g, cut) / g.n:.4f}"
+
+            for T in budgets:
+                o = cli_run(path, T)
+                print(f"| {name} | {g.n} | {T:g} | pbits maxcut | {o['best_cut']:g} | {quality(o['best_cut'])} | "
+                      f"{o['process_s']:.1f} (run {o['time_s']:.1f}) | {o['replicas']} x {o['sweeps']} sweeps, "
+                      f"{o['rule']}, bound {o['upper_bound'] or float('nan'):.0f} | {os.getloadavg()[0]:.1f} |",
+                      flush=True)
+                if have_dwave:
+                    d = dwave_timed(g, T)
+                    print(f"| {name} | {g.n} | {T:g} | dwave SA | {d['best']:g} | {quality(d['best'])} | "
+                          f"{d['wall']:.1f} | {d['reads']} x {d['sweeps']} sweeps | {os.getloadavg()[0]:.1f} |",
+                          flush=True)
+                if name == "K2000":
+                    b = sb_timed(g, T)
+                    if b is not None:
+                        print(f"| {name} | {g.n} | {T:g} | simulated bifurcation | {b['best']:g} | "
+                              f"{quality(b['best'])} | {b['wall']:.1f} | ballistic, 128 agents | "
+                              f"{os.getloadavg()[0]:.1f} |", flush=True)
+    return 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--budgets", type=float, nargs="*", default=None, metavar="T",
+                   help="the anytime comparison at these wall-time budgets [s] (e.g. 10 60)")
+    p.add_argument("--instances", nargs="*", default=TUNING, help="instances of the anytime comparison")
     p.add_argument("--graphs", nargs="*", default=["G1", "G22", "G43", "G55", "G81"])
     p.add_argument("--sweeps", type=int, default=1000)
     p.add_argument("--replicas", type=int, default=64)
@@ -100,6 +223,8 @@ def main(argv=None) -> int:
     p.add_argument("--one-device", action="store_true",
                    help="one XLA CPU device (default: one per core, sharding.use_cpu_cores)")
     a = p.parse_args(argv)
+    if a.budgets:
+        return anytime(a.instances, a.budgets)
     if not a.one_device:
         sharding.use_cpu_cores()  # before the first JAX computation
     if not (SHARED / "gset").is_dir():

@@ -129,6 +129,8 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     use_packed = _packed_layout(model, R, packed, "simulated.anneal")
     state = driver.shard_state(state, mesh)
 
+    if fit_to_time and isinstance(betas, schedules.Geometric) and betas.n_sweeps < FIT_LEAST and not betas.knots:
+        betas = betas._replace(n_sweeps=FIT_LEAST)  # its length is the budget's to choose; the probes need room
     now = [betas]  # the schedule: re-timed between chunks with fit_to_time
     rates = []  # (sweeps, seconds) of the chunks of this call
     if fit_to_time and not (time_limit is not None and isinstance(betas, schedules.Geometric)):
@@ -165,19 +167,24 @@ def _resumed(path, model, update, packed, given_seed, n_replicas: int, betas):
 
 FIT_END = 0.96  # fit_to_time: the cold end is planned at this fraction of the time limit
 REFIT = 0.03  # ... and the rest of the schedule re-timed when the sweeps left are off by more than this fraction
+PROBE = 32  # ... after two first chunks of this many sweeps, which measure the sweep rate
+FIT_LEAST = 160  # ... and never fewer sweeps in all: a budget eaten by compilation overruns rather than quench
 
 
 def _fitted(now: list, rates: list, time_limit: float) -> Callable:
-    """The ``total(done, elapsed)`` of a run re-timed to its budget: from the sweep rate of the last (up to 3)
-    chunks, the sweeps that fit before ``FIT_END * time_limit``; the schedule in ``now[0]`` is re-timed when they
-    differ from the sweeps it has left by more than :data:`REFIT` (at least one sweep is always left, so the run
-    reaches its cold end)."""
+    """The ``total(done, elapsed)`` of a run re-timed to its budget. The first two chunks are short probes of
+    :data:`PROBE` sweeps (the first run of a compiled chunk is slow, so the rate comes from the second on); then,
+    from the sweep rate of the last (up to 3) chunks, the sweeps that fit before ``FIT_END * time_limit`` (at least
+    :data:`FIT_LEAST` in all, and at least two more, so the run always reaches its cold end); the schedule in
+    ``now[0]`` is re-timed when they differ from the sweeps it has left by more than :data:`REFIT`."""
     def total(done, elapsed):
         sched = now[0]
-        if not rates or done >= sched.n_sweeps:
+        if done >= sched.n_sweeps:
             return sched.n_sweeps
-        m, sec = map(sum, zip(*rates[-3:]))
-        fit = max(1, int((FIT_END * time_limit - elapsed) * m / max(sec, 1e-9)))
+        if len(rates) < 2:
+            return min(sched.n_sweeps, done + PROBE)
+        m, sec = map(sum, zip(*rates[1:][-3:]))
+        fit = max(FIT_LEAST - done, int((FIT_END * time_limit - elapsed) * m / max(sec, 1e-9)))
         left = sched.n_sweeps - done
         if abs(fit - left) > REFIT * left + 1:
             now[0] = schedules.retime(sched, done, fit)

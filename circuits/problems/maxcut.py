@@ -124,12 +124,11 @@ class MaxCutResult(NamedTuple):
     schedule: dict  # how it ran: kind, betas or ladder, update rule (JSON-ready)
     run: Any  # the annealer's circuits.annealing.driver.Result, or a DeviceRun for method="device"
     devices: int = 1  # XLA devices the replicas were split over
-    wall_time: float = float("nan")  # seconds of the whole call: planning pilot, compilation and run [s]
+    wall_time: float = float("nan")  # seconds of the whole call: set-up, compilation and run [s]
 
 
-PILOT_SWEEPS = 32  # sweeps of the pilot run that measures the cost of a sweep for a planned anneal
-MIN_SWEEPS = 5 * PILOT_SWEEPS  # a planned anneal is never shorter (compilation ate the budget: it says so)
-SAFETY = 0.92  # a planned anneal is sized to end at this fraction of the remaining budget
+PLAN_WORK = 1e9  # neighbour visits per chunk (a fraction of a second: a planned schedule is re-timed that often)
+FAST_VISITS = 2e10  # neighbour visits per second: more than any machine we measured, for a first guess
 
 
 def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = None, n_replicas: int | None = None,
@@ -145,10 +144,11 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
         graph: the :class:`circuits.problems.gset.Graph`.
         method: ``"anneal"`` (default), ``"tempering"`` or ``"device"`` (the device-level network).
         n_sweeps: sweeps (annealing, tempering). None (default): with ``time_limit`` and ``method="anneal"`` the
-            run is *planned* to spend the budget (:func:`plan_sweeps`: a pilot of a few sweeps measures the
-            cost of a sweep after compilation, the one geometric schedule is sized to end near ``time_limit``,
-            and between chunks the rest of it is re-timed to the measured sweep rate, so that the cold end
-            comes at ~0.96 ``time_limit`` whatever the load); otherwise 1000 sweeps. A given ``n_sweeps`` is a
+            run is *planned* to spend the budget: one geometric schedule from a first guess
+            (:func:`first_guess`), two short probe chunks measure the sweep rate after compilation, and between
+            chunks the rest of the schedule is re-timed to the measured rate, so that the cold end comes at
+            ~0.96 ``time_limit`` whatever the load (:func:`circuits.annealing.simulated.anneal` with
+            ``fit_to_time``); otherwise 1000 sweeps. A given ``n_sweeps`` is a
             fixed schedule, which ``time_limit`` may cut short (``schedule["cut_short"]``: the cold end was
             not reached).
         n_replicas: replicas (default :func:`default_replicas`: 64 below :data:`LARGE` spins, else one packed
@@ -198,8 +198,10 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
     model = to_ising(graph)
     devices_here = 1 if mesh is None else (len(jax.local_devices()) if isinstance(mesh, str) else
                                            sharding.make_mesh(mesh).size)
-    R = (default_replicas(graph.n, devices_here) if method == "anneal" else 64) if n_replicas is None \
-        else int(n_replicas)
+    if n_replicas is not None:
+        R = int(n_replicas)
+    else:
+        R = default_replicas(graph.n, devices_here, jax.default_backend()) if method == "anneal" else 64
     rungs = min(16, R)  # tempering: rungs x chains columns
     if method == "tempering" and R > 16 and R % 16:
         raise ValueError(f"maxcut.solve: tempering runs 16 rungs of n_replicas / 16 chains; n_replicas = {R} is not a "
@@ -214,25 +216,27 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
     if method == "anneal":
         b0, b1 = schedules.default_beta_range(model) if beta is None else beta
         planned = n_sweeps is None and time_limit is not None and resume is None
-        chunk, pilot_s = None, 0.0
-        if planned:
-            n_sweeps, chunk, cost = plan_sweeps(key, model, (b0, b1), R, time_limit, RULES[rule], mesh)
-            pilot_s = time.perf_counter() - t_start
-            floor = 1.2 * MIN_SWEEPS * cost / simulated.FIT_END  # the shortest anneal worth running
-            common["time_limit"] = max(time_limit - pilot_s, floor)
-            betas = schedules.lazy_geometric(b0, b1, n_sweeps)
+        chunk = driver.chunk_size(model, R, 2**30, work=PLAN_WORK)  # one chunk shape for every run: one compile
+        if planned:  # a first guess, re-timed after two probe chunks (simulated.anneal(fit_to_time=True))
+            if not (np.isfinite(time_limit) and time_limit > 0):
+                raise ValueError(f"maxcut.solve: time_limit must be a finite number of seconds > 0, got "
+                                 f"{time_limit!r}")
+            betas = schedules.lazy_geometric(b0, b1, first_guess(model, R, time_limit))
         elif n_sweeps is None and resume is not None:
             betas = _resumed_schedule(resume)  # as it stood when the checkpoint was written (re-timed or not)
         else:
             betas = schedules.lazy_geometric(b0, b1, 1000 if n_sweeps is None else n_sweeps)
-        res = simulated.anneal(key, model, betas, n_replicas=R, chunk=chunk, fit_to_time=planned, **common)
+        left = None if time_limit is None else max(1e-3, time_limit - (time.perf_counter() - t_start))
+        res = simulated.anneal(key, model, betas, n_replicas=R, chunk=chunk, fit_to_time=planned,
+                               **dict(common, time_limit=left))
         n_sweeps = res.schedule.n_sweeps  # a planned run: as re-timed
         sched = {"kind": "geometric", "beta0": float(b0), "beta1": float(b1), "n_sweeps": int(n_sweeps), "rule": rule,
                  "planned": planned}
         if planned:
-            sched.update(budget_s=float(time_limit), pilot_s=float(pilot_s), sweep_s=float(cost),
-                         first_plan=int(betas.n_sweeps), retimed=len(res.schedule.knots),
-                         over_budget=bool(pilot_s > 0.5 * time_limit or time_limit - pilot_s < floor))
+            sched.update(budget_s=float(time_limit), first_plan=int(betas.n_sweeps), retimed=len(res.schedule.knots),
+                         sweep_s=float(res.run_time / max(res.sweeps, 1)),
+                         over_budget=bool(res.compile_time > 0.5 * time_limit or
+                                          res.sweeps <= simulated.FIT_LEAST < res.sweeps * 2))
     else:
         n_sweeps = 1000 if n_sweeps is None else n_sweeps
         ladder = None if beta is None else np.geomspace(max(beta[0], 1e-3 * beta[1]), beta[1], rungs)
@@ -245,34 +249,12 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
                         devices, time.perf_counter() - t_start)
 
 
-def plan_sweeps(key, model: ising.IsingModel, beta: tuple, n_replicas: int, time_limit: float, update, mesh
-                ) -> tuple[int, int, float]:
-    """Size one geometric anneal to a wall-time budget: ``(n_sweeps, chunk, seconds per sweep)``.
-
-    Pilots of :data:`PILOT_SWEEPS` (twice: the first compiles and warms up) and 5x as many sweeps (their own key,
-    the same shapes and chunk as the run that follows, so that run reuses the compiled chunk) measure the cost of a
-    sweep after compilation, apart from the set-up of a run (colouring, tables); the budget left after the pilots
-    and that set-up, times :data:`SAFETY`, divided by the cost is the length of the schedule (at least
-    :data:`MIN_SWEEPS`: when compiling ate the budget the run overruns it rather than return an unannealed state,
-    and ``solve`` says so).
-    The anneal is one schedule over the whole budget rather than restarts, because the residual energy of annealing
-    falls with the length of one run (docs/methods.md §5).
-    """
-    t0 = time.perf_counter()
-    if not (np.isfinite(time_limit) and time_limit > 0):
-        raise ValueError(f"maxcut.solve: time_limit must be a finite number of seconds > 0, got {time_limit!r}")
-    chunk = driver.chunk_size(model, n_replicas, 2**30, work=1e9)  # short chunks: the time limit is checked often
-    k = jax.random.fold_in(prng.key_and_seed(key)[0], 0x5EED)
-    walls = []
-    for m in (min(PILOT_SWEEPS, chunk),) * 2 + (min(5 * PILOT_SWEEPS, chunk),):  # the first compiles, warms up
-        r = simulated.anneal(k, model, schedules.lazy_geometric(*beta, m), n_replicas=n_replicas, update=update,
-                             chunk=chunk, mesh=mesh)
-        walls.append((m, r.run_time))
-    _, (m0, w0), (m1, w1) = walls
-    cost = max((w1 - w0) / max(m1 - m0, 1), w1 / m1 / 4, 1e-9)  # per sweep; set-up (colouring, tables) apart
-    setup = max(0.0, w1 - m1 * cost)  # what the run that follows spends before its first sweep
-    left = time_limit - (time.perf_counter() - t0) - setup
-    return max(MIN_SWEEPS, int(SAFETY * left / cost)), chunk, cost
+def first_guess(model: ising.IsingModel, n_replicas: int, time_limit: float) -> int:
+    """The first length of a planned anneal: the sweeps ``time_limit`` buys at an optimistic
+    :data:`FAST_VISITS` neighbour visits per second. Only the two probe chunks run on it, so a guess too long
+    keeps them a little hotter, which costs nothing; the run is then re-timed to the measured rate."""
+    d = ising.n_spins(model) if ising.is_dense(model) else int(model.nbr.shape[1])
+    return int(max(simulated.FIT_LEAST, min(2**40, time_limit * FAST_VISITS / (ising.n_spins(model) * d * n_replicas))))
 
 
 def _resumed_schedule(path) -> schedules.Geometric:
@@ -288,9 +270,10 @@ def _resumed_schedule(path) -> schedules.Geometric:
 LARGE = 4096  # spins: from here on one long anneal of few replicas (default_replicas)
 
 
-def default_replicas(n: int, devices: int = 1) -> int:
-    """Replicas of an anneal of ``n`` spins over ``devices``: 64 below :data:`LARGE` spins, else ``4 * devices``
-    (one packed word of four replicas per device, :mod:`circuits.sampling.packed`).
+def default_replicas(n: int, devices: int = 1, backend: str = "cpu") -> int:
+    """Replicas of an anneal of ``n`` spins over ``devices``: on a CPU 64 below :data:`LARGE` spins, else
+    ``4 * devices`` (one packed word of four replicas per device, :mod:`circuits.sampling.packed`); on an
+    accelerator 64 (its vector width is far from full at 64 replicas of a G-set graph, so they cost no sweeps).
 
     At a fixed budget more replicas mean a shorter anneal. The spread of the annealed energies of independent
     replicas grows as sqrt(n) while the energy gained by a longer anneal grows as n, so on large instances one
@@ -301,7 +284,7 @@ def default_replicas(n: int, devices: int = 1) -> int:
         >>> default_replicas(800, 2), default_replicas(20000, 2)
         (64, 8)
     """
-    return 64 if n < LARGE else 4 * max(1, int(devices))
+    return 64 if n < LARGE or backend != "cpu" else 4 * max(1, int(devices))
 
 
 def _device(key, graph, n_replicas, beta, target, target_cut, scheme, calibration, sim_time, interval, progress,

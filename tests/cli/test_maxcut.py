@@ -32,7 +32,7 @@ def test_cli_json_plot_and_best_known(capsys, tmp_path, shared_dir):
     for k in ("best_cut", "time_s", "compile_s", "run_s", "sweeps", "spin_updates_per_s", "schedule", "seed",
               "best_known", "ratio"):
         assert k in out
-    assert out["time_s"] == pytest.approx(out["compile_s"] + out["run_s"])
+    assert out["time_s"] == pytest.approx(out["compile_s"] + out["run_s"] + out["bound_s"], rel=1e-3, abs=0.05)
     assert out["best_known"] == 564 and out["seed"] == 3 and out["sweeps"] == 300
     assert 0.95 < out["ratio"] <= 1.0 and plot.stat().st_size > 0
     assert out["schedule"]["kind"] == "geometric"
@@ -156,19 +156,27 @@ def test_distributed_without_a_cluster_is_our_error(capsys, monkeypatch):
         common.join_distributed({})
 
 
-def test_cli_time_limit_plans_the_anneal(capsys):
-    """Without --sweeps a --time-limit plans one anneal to spend the budget: more sweeps than the fixed
-    1000-sweep schedule, a best cut at least as good with the same seed, and the plan in the JSON. With
-    --sweeps the schedule is fixed, and a limit that cuts it says so."""
-    import numpy as np
+def test_cli_time_limit_plans_the_anneal(capsys, tmp_path):
+    """``--time-limit 3`` on a 2000-node graph plans one anneal for the budget (re-timed between chunks so its cold
+    end is reached): more sweeps than the fixed 1000-sweep schedule, a best cut at least as good with the same
+    seed, the rule that ran and a certified upper bound above the cut in the JSON. With --sweeps the schedule is
+    fixed, and a limit that cuts it says so. (How close the run lands to its budget is measured by
+    benchmarks/maxcut.py, not asserted here.)"""
+    from circuits.problems import gset, instances
 
-    from circuits.problems import gset, maxcut
-
-    g = gset.random_graph(2000, 0.003, seed=4)
-    fixed = maxcut.solve(0, g, n_sweeps=1000, n_replicas=16)
-    planned = maxcut.solve(0, g, n_replicas=16, time_limit=4.0)
-    assert planned.schedule["planned"] and planned.schedule["n_sweeps"] > 1000
-    assert planned.cut >= fixed.cut and planned.cut == float(maxcut.cut_value(g, planned.spins))
-    assert np.isfinite(planned.schedule["sweep_s"]) and planned.schedule["sweep_s"] > 0
-    cut = maxcut.solve(0, g, n_sweeps=10**7, n_replicas=16, time_limit=1.0)
-    assert cut.schedule["cut_short"] and cut.run.stopped == "time_limit" and cut.run.sweeps < 10**7
+    path = instances.write(gset.random_graph(2000, 0.003, seed=4), tmp_path / "g2000.txt")
+    assert _cli([str(path), "--json", "--sweeps", "1000", "--seed", "1"]) == 0
+    fixed = json.loads(capsys.readouterr().out)
+    assert _cli([str(path), "--json", "--time-limit", "3", "--seed", "1"]) == 0
+    planned = json.loads(capsys.readouterr().out)
+    assert planned["schedule"]["planned"] and planned["stopped"] == "done" and not planned["schedule_cut"]
+    assert planned["sweeps"] == planned["planned_sweeps"] > 1000
+    assert planned["best_cut"] >= fixed["best_cut"]
+    assert planned["rule"] == fixed["rule"] == "metropolis"
+    for out in (fixed, planned):
+        assert out["bound_certified"] and out["upper_bound"] >= out["best_cut"]
+        assert out["gap_to_bound"] == pytest.approx(1 - out["best_cut"] / out["upper_bound"])
+    assert _cli([str(path), "--json", "--sweeps", "10000000", "--time-limit", "1", "--bound-time", "0"]) == 0
+    cut = json.loads(capsys.readouterr().out)
+    assert cut["schedule_cut"] and cut["stopped"] == "time_limit" and cut["sweeps"] < 10**7
+    assert cut["upper_bound"] is None
