@@ -128,8 +128,10 @@ def cli_run(path, budget: float, seed: int = 0) -> dict:
 def dwave_timed(graph, budget: float, seed: int = 1) -> dict:
     """dwave SA with reads x sweeps sized to ``budget`` seconds from a pilot of the same reads."""
     reads = 16 if graph.n < 4096 else 4
-    pilot = dwave_sa(graph, 100, reads, seed)
-    sweeps = max(10, int(100 * budget / max(pilot["wall"], 1e-6)))
+    short, long = dwave_sa(graph, 100, reads, seed), dwave_sa(graph, 500, reads, seed)
+    per_sweep = max((long["wall"] - short["wall"]) / 400, 0.5 * long["wall"] / 500)  # noise-proof
+    setup = max(0.0, short["wall"] - 100 * per_sweep)
+    sweeps = max(10, int((budget - setup) / per_sweep))
     return dict(dwave_sa(graph, sweeps, reads, seed), reads=reads)
 
 
@@ -146,8 +148,8 @@ def sb_timed(graph, budget: float) -> dict | None:
     W = W + W.T
     t = time.perf_counter()
     # minimise s^T (W / 2) s = sum_(i<j) w_ij s_i s_j = E, the Ising energy of the cut (maxcut.to_ising)
-    spins, _ = sb.minimize(torch.tensor(W / 2), domain="spin", agents=128, max_steps=10**7, ballistic=True,
-                           heated=False, best_only=True, verbose=False, timeout=budget, use_window=False)
+    spins, _ = sb.minimize(torch.tensor(W / 2), domain="spin", agents=128, max_steps=10**7, mode="ballistic",
+                           heated=False, best_only=True, verbose=False, timeout=budget, early_stopping=False)
     wall = time.perf_counter() - t
     s = spins.numpy().astype(np.float64)
     cut = float(np.sum(graph.weights * (1 - s[graph.edges[:, 0]] * s[graph.edges[:, 1]]) / 2))

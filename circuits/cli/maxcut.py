@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 
 import numpy as np
 
@@ -49,8 +50,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "ends; with --device sllg the beta_eff ramp")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")
     parser.add_argument("--bound-time", type=float, default=None, metavar="SECONDS",
-                        help="seconds for the certified upper bound after the run (default: 5 %% of the time "
-                             "budget, at least 0.5 s, at most 5 s; 0 skips the bound)")
+                        help="seconds for the certified upper bound, computed before the run and counted in the "
+                             "budget (default: 5 %% of it, at least 0.5 s, at most 5 s; 0 skips the bound); with "
+                             "integer weights a cut that reaches it is a proven optimum and the run stops there")
     parser.add_argument("--device", choices=("behavioural", "sllg"), default="behavioural",
                         help="behavioural p-bits (default) or a device-level network of sLLG magnets driven by "
                              "synapse currents (circuits.device_network)")
@@ -93,8 +95,14 @@ def run(args) -> int:
     leader = jax.process_index() == 0  # with --distributed only process 0 reports
     mesh = "auto" if (args.shard or args.distributed) else "local"  # "local": over the cores if R splits evenly
     W = maxcut.total_weight(graph)
-    bound_s = _bound_seconds(args)
-    budget = None if args.time_limit is None else max(1e-3, args.time_limit - bound_s)  # the bound's share
+    from circuits.problems import bounds
+
+    t0, bound_s = time.perf_counter(), _bound_seconds(args)
+    # the bound first: a cut that reaches it is a proven optimum, and the run stops there
+    bound = bounds.eigenvalue_bound(graph, time_limit=0.7 * bound_s, lower=best_known) if bound_s > 0 else None
+    budget = None if args.time_limit is None else max(1e-3, args.time_limit - (time.perf_counter() - t0))
+    proven = _provable(graph, bound)
+    target = args.target if args.target is not None or proven is None else proven
     if device:
         bar = common.Bar("synapse updates", lambda tr: f"best cut {(W - tr.best_energy) / 2:.0f}",
                          enabled=sys.stderr.isatty() and not args.json)
@@ -103,14 +111,12 @@ def run(args) -> int:
                          enabled=sys.stderr.isatty() and not args.json and leader)
     r = maxcut.solve(args.seed, graph, method="device" if device else args.method, n_sweeps=args.sweeps,
                      n_replicas=args.replicas, rule=args.rule, beta=None if args.beta is None else tuple(args.beta),
-                     time_limit=budget, target_cut=args.target, progress=bar, checkpoint=args.checkpoint,
+                     time_limit=budget, target_cut=target, progress=bar, checkpoint=args.checkpoint,
                      resume=args.resume, mesh=None if device else mesh, scheme=args.torque,
                      sim_time=args.sim_time * 1e-9)
     bar.close()
-    from circuits.problems import bounds
-
-    bound = bounds.eigenvalue_bound(graph, time_limit=0.7 * bound_s, lower=r.cut) if bound_s > 0 else None
     out = _summary(args, graph, best_known, r, jax, bound)
+    out["proven_optimal"] = proven is not None and r.cut >= proven
     if not leader:
         return 130 if out.get("stopped") == "keyboard" else 0
     if args.json:
@@ -128,6 +134,14 @@ def run(args) -> int:
         if saved and not args.json:
             print(f"plot          saved to {saved}")
     return 130 if out.get("stopped") == "keyboard" else 0
+
+
+def _provable(graph, bound) -> float | None:
+    """The largest cut a certified bound allows when that proves optimality: ``floor(bound)`` for integer weights
+    (a cut reaching it is optimal), else None."""
+    if bound is None or not bound.certified or not np.all(np.asarray(graph.weights) == np.round(graph.weights)):
+        return None
+    return float(np.floor(bound.value + 1e-9 * max(1.0, abs(bound.value))))
 
 
 def _bound_seconds(args) -> float:
@@ -209,7 +223,8 @@ def _print(out: dict, args) -> None:
     if out["upper_bound"] is not None:
         how = "certified" if out["bound_certified"] else "not certified: too large to factorise"
         print(f"upper bound   {out['upper_bound']:.1f}  (eigenvalue bound, {how}; the cut is within "
-              f"{100 * out['gap_to_bound']:.2f} % of it)")
+              f"{100 * out['gap_to_bound']:.2f} % of it)" + ("; the cut reaches it: optimal"
+                                                            if out.get("proven_optimal") else ""))
     if out["method"].startswith("sllg"):
         hit = out["time_to_target_s"]
         reached = "" if hit is None else f"  (target reached at {hit * 1e9:.4g} ns)"

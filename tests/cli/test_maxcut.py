@@ -180,3 +180,21 @@ def test_cli_time_limit_plans_the_anneal(capsys, tmp_path):
     cut = json.loads(capsys.readouterr().out)
     assert cut["schedule_cut"] and cut["stopped"] == "time_limit" and cut["sweeps"] < 10**7
     assert cut["upper_bound"] is None
+
+
+def test_a_cut_that_reaches_the_certified_bound_is_proven_optimal_and_stops_the_run(capsys, tmp_path):
+    """On an even cycle the eigenvalue bound is tight (n), so the anneal stops as soon as a replica cuts every edge
+    and the summary says the cut is optimal."""
+    import numpy as np
+
+    from circuits.problems import instances
+    from circuits.problems.gset import Graph
+
+    n = 40
+    ring = Graph(n, np.array([[i, (i + 1) % n] for i in range(n)]), np.ones(n), "C40")
+    path = instances.write(ring, tmp_path / "c40.txt")
+    assert _cli([str(path), "--json", "--sweeps", "100000", "--replicas", "8"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["upper_bound"] == pytest.approx(n) and out["bound_certified"]
+    assert out["best_cut"] == n and out["proven_optimal"] and out["stopped"] == "target"
+    assert out["sweeps"] < 100000
