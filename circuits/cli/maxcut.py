@@ -99,7 +99,7 @@ def run(args) -> int:
 
     t0, bound_s = time.perf_counter(), _bound_seconds(args)
     # the bound first: a cut that reaches it is a proven optimum, and the run stops there
-    bound = bounds.eigenvalue_bound(graph, time_limit=0.7 * bound_s, lower=best_known) if bound_s > 0 else None
+    bound = bounds.eigenvalue_bound(graph, time_limit=0.7 * bound_s) if bound_s > 0 else None
     budget = None if args.time_limit is None else max(1e-3, args.time_limit - (time.perf_counter() - t0))
     proven = _provable(graph, bound)
     target = args.target if args.target is not None or proven is None else proven

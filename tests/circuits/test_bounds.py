@@ -32,7 +32,7 @@ def test_bound_is_at_least_the_exact_optimum(seed, kind):
          "real": rng.normal(size=len(g.edges))}[kind]
     g = g._replace(weights=w)
     exact = brute_force(g)
-    b = bounds.eigenvalue_bound(g, lower=exact)
+    b = bounds.eigenvalue_bound(g)
     assert b.certified
     assert b.value >= exact - 1e-9 * max(1.0, abs(exact))
     # the Goemans-Williamson bound is never above 1/0.878 of the optimum for non-negative weights
@@ -51,14 +51,15 @@ def test_closed_forms():
 
 
 def test_annealed_cut_is_below_the_bound_on_larger_graphs():
-    """On a 20 x 20 +/-J torus, a random graph and a dense +/-1 graph, the annealer's best cut is below the
-    certified bound, and the bound is within the factor BENCHMARKS.md documents for such graphs (< 1.25)."""
-    for g in (instances.torus2d(20, seed=3), gset.random_graph(300, 0.05, seed=2), instances.complete(60, seed=1)):
-        cut = maxcut.solve(0, g, n_sweeps=300, n_replicas=8).cut
-        b = bounds.eigenvalue_bound(g, lower=cut, time_limit=3.0)
+    """On a 16 x 16 +/-J torus, a random graph and a dense +/-1 graph, the annealer's best cut is below the
+    certified bound, and the bound is within the factor BENCHMARKS.md documents for such graphs (< 1.15: the
+    semidefinite bound is 3-12 % above the best known cuts of G-set)."""
+    for g in (instances.torus2d(16, seed=3), gset.random_graph(200, 0.05, seed=2), instances.complete(40, seed=1)):
+        cut = maxcut.solve(0, g, n_sweeps=200, n_replicas=8).cut
+        b = bounds.eigenvalue_bound(g, time_limit=3.0)
         assert b.certified
         assert cut <= b.value
-        assert b.value / cut < 1.25, g.name
+        assert b.value / cut < 1.15, g.name
 
 
 def test_factorisation_check_catches_a_wrong_eigenvalue():
