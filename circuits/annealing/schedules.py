@@ -55,7 +55,7 @@ def constant(beta: float, n_sweeps: int):
     return jnp.full((int(n_sweeps),), beta, jnp.float32)
 
 
-HOT_ACCEPTANCE = 0.5  # hot end: mean Metropolis acceptance of the uphill moves of random states
+HOT_ACCEPTANCE = 0.3  # hot end: mean Metropolis acceptance of the uphill moves of random states
 COLD_ACCEPTANCE = 1e-3  # cold end: acceptance of the smallest energy change (and at most 1/n: < 1 per sweep)
 
 
@@ -86,9 +86,10 @@ def default_beta_range(model: ising.IsingModel) -> tuple[float, float]:
     """Beta range from the instance's own single-flip energy changes (:func:`energy_changes` of random states).
 
     * Hot end: ``beta0`` at which the mean Metropolis acceptance of the uphill moves of random states is
-      :data:`HOT_ACCEPTANCE` = 1/2 (with the downhill and zero-cost moves, which are always accepted, most
-      proposed flips are accepted): the run starts where the instance is disordered but no sweep is spent at
-      near-infinite temperature.
+      :data:`HOT_ACCEPTANCE` = 0.3 (the downhill and zero-cost moves are always accepted): the run starts where the
+      instance is disordered, but no sweep is spent at near-infinite temperature. Measured on the tuning set at
+      equal sweeps, 0.3 beat 0.5 (G81: 99.445 % vs 99.388 % of best known, 30000 sweeps x 8 replicas; G55: 99.926 %
+      vs 99.883 %, mean of 3 seeds), the hotter start spending its sweeps in the paramagnetic phase.
     * Cold end: ``beta1 = ln(1 / p) / dE_small`` with ``p = min(`` :data:`COLD_ACCEPTANCE` ``, 1/n)``: the
       smallest non-zero energy change ``dE_small`` (the 1 % quantile of the non-zero ``|dE|``, which for integer
       couplings is their minimum) is accepted less than once per sweep: the state is frozen, up to the zero-cost
@@ -105,7 +106,7 @@ def default_beta_range(model: ising.IsingModel) -> tuple[float, float]:
     Example:
         >>> m = ising.from_edges(3, [(0, 1), (1, 2)])
         >>> [round(b, 3) for b in default_beta_range(m)]
-        [0.307, 3.454]
+        [0.544, 3.454]
     """
     dE = energy_changes(model)
     mag = np.abs(dE[dE != 0])

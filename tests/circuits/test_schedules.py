@@ -39,12 +39,12 @@ def test_first_and_last_sweeps_accept_in_the_stated_bands(case):
     n = ising.n_spins(model)
     b0, b1 = schedules.default_beta_range(model)
     betas = np.asarray(schedules.segment(schedules.lazy_geometric(b0, b1, 400), 0, 400))
-    # the first sweeps (the first 1 % of the schedule, from random states): about half the uphill flips and most
-    # of all flips are accepted
+    # the first sweeps (the first 1 % of the schedule, from random states): about 30 % of the uphill flips (the
+    # default's target on random states, HOT_ACCEPTANCE) and at least a quarter of all flips are accepted
     early = simulated.anneal(0, model, betas[:4], n_replicas=16, update=rules.metropolis, chunk=100)
     up, every = acceptance(model, early.final_spins, betas[3])
-    assert 0.35 <= up <= 0.65, (case, up)
-    assert every >= 0.5, (case, every)
+    assert 0.1 <= up <= 0.45, (case, up)
+    assert every >= 0.25, (case, every)
     # the last sweeps: the uphill flips are accepted less than ~once per sweep (p = min(1e-3, 1/n) for the
     # smallest energy change, less for larger ones)
     late = simulated.anneal(0, model, betas, n_replicas=16, update=rules.metropolis, chunk=100)  # one compile
