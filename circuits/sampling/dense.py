@@ -89,16 +89,17 @@ def block_sizes(n: int, n_replicas: int) -> tuple[int, int]:
     2-core CPU, int8 at ``B = 256`` is about 2x faster than at ``B = 64`` with 4 replicas per device), while the
     block updates cost ``n B R`` extra multiply-adds (1/8 of the GEMM at ``B = n / 8``) and padding n to a
     multiple of ``B`` costs up to ``B / n``. So ``B`` is the largest power of 2 with ``B <= n / 4``, within
-    ``[b, 256]``. ``b = 16`` (8 for n <= 64) bounds the unrolled loop, whose compile time grows with ``b``;
-    measured on K2000, b = 16 and b = 32 sweep equally fast. ``n_replicas`` is accepted so that the rule may
-    depend on it; these sizes do not (R sets only the GEMM's width).
+    ``[b, 256]``. ``b = 16`` bounds the unrolled loop, whose compile time grows with ``b``; on K2000, b = 16 and
+    b = 32 sweep equally fast. (b = 8 with several sub-blocks per block fails to compile on XLA:CPU, jax 0.10.2,
+    when the replicas are sharded over devices: "Failed to translate module to LLVM IR".) ``n_replicas`` is
+    accepted so that the rule may depend on it; these sizes do not (R sets only the GEMM's width).
 
     Example:
         >>> block_sizes(2000, 64), block_sizes(12, 8)
-        ((256, 16), (8, 8))
+        ((256, 16), (16, 16))
     """
     del n_replicas
-    b = 8 if n <= 64 else INNER
+    b = INNER
     B = b
     while B < 256 and 2 * B <= n / 4:
         B *= 2
@@ -274,18 +275,19 @@ def sweep(key, tables: Tables, s: Array, g: Array, beta, update=rules.behavioura
         sB = lax.dynamic_slice_in_dim(s, k * B, B, 0)
         gB = lax.dynamic_slice_in_dim(g, k * B, B, 0)
 
-        def part(q, c):
-            gB, dB = c
-            sl = lambda x: lax.dynamic_slice_in_dim(x, q * b, b, 0)  # noqa: E731
-            dq = _steps(update, beta, sl(sB), sl(gB), sl(h), sl(tb), sub[q],
-                        None if dk is None else (sl(dk[0]), sl(dk[1])))
-            gB = gB + lax.dynamic_slice_in_dim(mid, q * b, b, 1) @ dq
-            return gB, lax.dynamic_update_slice_in_dim(dB, dq, q * b, 0)
+        def part(c, xs):  # sub-block q: its fields from the block's working copy, which gets J[blk, sub] ds[sub]
+            gB, q = c
+            sq, hq, tq, Jqq, Jbq, dq_dev = xs
+            dq = _steps(update, beta, sq, gB.reshape(m, b, R)[q], hq, tq, Jqq, dq_dev)
+            return (gB + Jbq @ dq, q + 1), dq
 
         if m == 1:
             dB = _steps(update, beta, sB, gB, h, tb, sub[0], dk)
         else:
-            _, dB = lax.fori_loop(0, m, part, (gB, jnp.zeros_like(sB)))
+            rows = lambda x: x.reshape((m, b) + x.shape[1:])  # noqa: E731
+            xs = (rows(sB), rows(h), rows(tb), sub, mid.reshape(B, m, b).transpose(1, 0, 2),
+                  None if dk is None else (rows(dk[0]), rows(dk[1])))
+            dB = lax.scan(part, (gB, jnp.int32(0)), xs)[1].reshape(B, R)
         if integer:  # ds in {0, +-2}: int8 halves, int32 sums, exact
             dg = lax.dot(cols, (0.5 * dB).astype(jnp.int8), preferred_element_type=jnp.int32).astype(jnp.float32)
             g = g + 2.0 * dg

@@ -51,7 +51,7 @@ def test_dense_sweep_samples_the_exact_boltzmann_distribution(update, thin):
     n, beta = 12, 0.8
     model = _model(n, seed=3)
     tables = dense.build(model, R)
-    assert dense.block_sizes(n, R) == (8, 8) and dense.n_padded(tables) == 16  # the block size does not divide n
+    assert dense.block_sizes(n, R) == (16, 16) and dense.n_padded(tables) == 16  # the block size does not divide n
     st = jnp.where(jax.random.bernoulli(jax.random.key(2), 0.5, (n, R)), 1.0, -1.0)
     samples = np.asarray(_samples(jax.random.key(1), tables, st, jnp.float32(beta), rules.as_rule(update),
                                   N_REC, thin, 30))[..., :n]
