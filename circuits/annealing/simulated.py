@@ -248,25 +248,36 @@ def _chunk(key, model, classes, state, betas, t0, t_end, update, half=None, tabl
     return state, jnp.min(tb, 1), jnp.mean(tm, 1)
 
 
-DENSE_MIN_SPINS = 64  # below this the dense sweep is not faster (tiny models: a handful of colour classes)
+DENSE_MIN_SPINS = 64  # below this the dense sweep is not reliably faster (measured on complete graphs K16-K64)
+DENSE_MIN_FILL = 0.25  # fraction of non-zero couplings from which a dense layout is swept by the dense sweep
 DENSE_WORK = 8  # a dense sweep costs about 1/8 of a gathered one per coupling visit: chunks of 8x the sweeps
 
 
 def dense_path(model: ising.IsingModel, n_replicas: int, update) -> bool:
     """Whether :func:`anneal` sweeps ``model`` with :func:`circuits.sampling.dense.sweep` by default.
 
-    Yes for a model with the dense layout (``model.J``) of at least ``DENSE_MIN_SPINS`` spins and a rule the
-    dense sweep supports (:func:`circuits.sampling.dense.supports`). There a sweep is one set of matrix
-    products of ``n^2 R`` multiply-adds (int8 for small integer couplings) plus ``n`` short sequential steps,
-    while the chromatic sweep of a dense layout does one (k x n) @ (n x R) product per colour class and a
-    scan step per class: on a complete graph (n classes of one spin) the dense sweep is several times faster
-    (``benchmarks/dense.py``). For float couplings it costs two products per sweep (the fields are recomputed at
-    every sweep, see :mod:`circuits.sampling.dense`), so a dense layout of a sparse graph with few colour classes
-    may run faster with ``dense=False``. ``n_replicas`` does not change the choice (it sets the block sizes).
+    Yes for a model with the dense layout (``model.J``) of at least ``DENSE_MIN_SPINS`` spins, at least
+    ``DENSE_MIN_FILL`` of its couplings non-zero, and a rule the dense sweep supports
+    (:func:`circuits.sampling.dense.supports`). There a sweep is one set of matrix products of ``n^2 R``
+    multiply-adds (int8 for small integer couplings) plus ``n`` short sequential steps, whereas the chromatic
+    sweep of a dense layout does one (k x n) @ (n x R) product and one scan step per colour class, and a dense
+    graph has about as many classes as spins (K2000: 2000). On a 2-core CPU (``benchmarks/dense.py``) the
+    dense sweep is several times faster on K2000 and 1.6-4x on K64-K256, but slower on the dense layout of a
+    sparse graph (800 spins, 2 % of couplings non-zero, 9 colour classes: 0.85x with +/-1 couplings, about
+    0.25x with float couplings, for which it computes two products per sweep, see :mod:`circuits.sampling.dense`);
+    hence the fill threshold, which costs one count of the non-zeros (a colouring of K2000 takes 0.8 s).
+    ``n_replicas`` does not change the choice: measured ratios did not depend on R (8-64) beyond the noise.
+
+    Example:
+        >>> from circuits.problems import instances, maxcut
+        >>> dense_path(maxcut.to_ising(instances.complete(100), layout="dense"), 8, rules.metropolis)
+        True
     """
     del n_replicas
-    return (ising.is_dense(model) and ising.n_spins(model) >= DENSE_MIN_SPINS
-            and dense_sweep.supports(update))
+    if not ising.is_dense(model) or ising.n_spins(model) < DENSE_MIN_SPINS or not dense_sweep.supports(update):
+        return False
+    n = ising.n_spins(model)
+    return int(np.count_nonzero(np.asarray(model.J))) >= DENSE_MIN_FILL * n * (n - 1)
 
 
 def _dense_auto(model, n_replicas, update, want, resume) -> bool:

@@ -11,12 +11,12 @@ from jax import lax
 
 from circuits.annealing import schedules, simulated
 from circuits.model import ising
-from circuits.problems import instances, maxcut
+from circuits.problems import gset, instances, maxcut
 from circuits.sampling import dense, exact, rules
 
 R = 4096          # independent chains
 N_REC = 48        # records per chain
-THIN = 3          # sweeps between records (x2 for Metropolis, whose sweeps decorrelate more slowly)
+THIN = 3          # sweeps between records
 N = R * N_REC     # samples; KL floor (K-1)/(2N)
 
 
@@ -46,20 +46,20 @@ def _samples(key, tables, st, beta, update, n_rec, thin, burn_in):
     return lax.scan(rec, carry, jax.random.split(key, n_rec))[1]
 
 
-@pytest.mark.parametrize("update, thin", [(rules.behavioural, THIN), (rules.metropolis, 2 * THIN)])
-def test_dense_sweep_samples_the_exact_boltzmann_distribution(update, thin):
+@pytest.mark.parametrize("update", [rules.behavioural, rules.metropolis])
+def test_dense_sweep_samples_the_exact_boltzmann_distribution(update):
     n, beta = 12, 0.8
     model = _model(n, seed=3)
     tables = dense.build(model, R)
     assert dense.block_sizes(n, R) == (16, 16) and dense.n_padded(tables) == 16  # the block size does not divide n
     st = jnp.where(jax.random.bernoulli(jax.random.key(2), 0.5, (n, R)), 1.0, -1.0)
     samples = np.asarray(_samples(jax.random.key(1), tables, st, jnp.float32(beta), rules.as_rule(update),
-                                  N_REC, thin, 30))[..., :n]
+                                  N_REC, THIN, 30))[..., :n]
     p_emp = exact.empirical(samples, n)
     floor = exact.kl_floor(2 ** n, N)
-    # perfect independent samples give KL = floor +- sqrt(2(K-1))/(2N) (about 1-2 % of the floor here); thinning
-    # leaves weak correlations, so allow 1.5x the floor (as tests/circuits/test_gibbs.py); a 10 % error in beta
-    # gives > 2x.
+    # perfect independent samples give KL <= floor +- sqrt(2(K-1))/(2N) (about 1-2 % of the floor here; below the
+    # floor when many states have N p << 1, as here: 0.6x); thinning leaves weak correlations, so allow 1.5x the
+    # floor (as tests/circuits/test_gibbs.py); a 10 % error in beta gives 2.7x.
     assert exact.kl(p_emp, exact.boltzmann(model, beta)) < 1.5 * floor
     assert exact.kl(p_emp, exact.boltzmann(model, 1.1 * beta)) > 2 * floor
 
@@ -81,10 +81,11 @@ def _reference_sweep(key, model, n_pad, st, beta, update):
     return s
 
 
-@pytest.mark.parametrize("integer, block, inner", [(True, 8, 4), (False, 8, 4), (False, 4, 4), (True, 12, 3)])
+@pytest.mark.parametrize("integer, block, inner", [(True, 8, 4), (False, 12, 3), (False, 16, 16)])
 def test_blocked_sweep_equals_the_plain_sequential_sweep(integer, block, inner):
     """Same uniforms, same decisions, spin for spin, over several sweeps: blocks and sub-blocks that do not divide
-    n = 13 (padding), one and several sub-blocks per block; the carried fields stay J s (exactly for integers)."""
+    n = 13 (padding), several sub-blocks per block (2 and 4) and one; the carried fields stay J s (exactly for
+    integers)."""
     n, Rr = 13, 32
     model = _model(n, seed=7 + integer, integer=integer)
     tables = dense.build(model, Rr, block=block, inner=inner)
@@ -126,6 +127,8 @@ def test_anneal_dense_path_is_reproducible_under_chunking_and_resume(tmp_path):
     betas = schedules.geometric(0.05, 2.0, 60)
     big = maxcut.to_ising(instances.complete(simulated.DENSE_MIN_SPINS, seed=1), layout="dense")
     assert simulated.dense_path(big, 8, rules.metropolis) and not simulated.dense_path(model, 8, rules.metropolis)
+    sparse_graph = maxcut.to_ising(gset.random_graph(100, 0.05, seed=0), layout="dense")  # 5 % of couplings
+    assert not simulated.dense_path(sparse_graph, 8, rules.metropolis)
     run = partial(simulated.anneal, 3, model, betas, n_replicas=8, update=rules.metropolis)
     full = run(chunk=20, dense=True)
     assert full.dense and not full.packed
