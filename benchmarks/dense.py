@@ -37,8 +37,13 @@ def _load() -> str:
 
 
 def _rate(model, R, mesh, repeat, budget, **kw):
-    """Best spin updates/s of ``repeat`` fixed-beta runs of about ``budget`` seconds each, with the chunk size
-    ``simulated.anneal`` picks for the path (compilation excluded): a pilot of one chunk compiles and sizes them."""
+    """``(best wall rate, best CPU-normalised rate, result)`` in spin updates/s of ``repeat`` fixed-beta runs of about
+    ``budget`` seconds each, with the chunk size ``simulated.anneal`` picks for the path (compilation excluded): a
+    pilot of one chunk compiles and sizes them. The CPU-normalised rate divides the work by the process's CPU
+    seconds over the XLA device count (one thread per device): what the run would reach with the cores to itself,
+    were the CPU time not itself inflated by the contention (it is, a little)."""
+    import jax
+
     from circuits.annealing import driver, simulated
     from circuits.sampling import rules
 
@@ -47,56 +52,60 @@ def _rate(model, R, mesh, repeat, budget, **kw):
     c = driver.chunk_size(model, R, 10 ** 9, work=(simulated.DENSE_WORK if dense else 1) * 4e9)
     pilot = simulated.anneal(12345, model, np.full(c, 0.05, np.float32), n_replicas=R, chunk=c, mesh=mesh, **kw)
     sweeps = max(1, round(budget * pilot.spin_updates_per_s / (n * R * c))) * c
-    best, res = 0.0, None
+    best, best_cpu, res = 0.0, 0.0, None
     for i in range(repeat):
+        cpu = time.process_time()
         res = simulated.anneal(i, model, np.full(sweeps, 0.05, np.float32), n_replicas=R, chunk=c, mesh=mesh, **kw)
+        cpu = time.process_time() - cpu
         best = max(best, res.spin_updates_per_s)
-    return best, res
+        best_cpu = max(best_cpu, n * R * res.sweeps / (cpu / (len(jax.devices()) if mesh else 1)))
+    return best, best_cpu, pilot.compile_time, res
 
 
 def speed(models, n, replicas, mesh, repeat, budget):
     """Print the speed table; return {R: dense updates/s}."""
     print(f"\n# speed: spin updates/s, {n} spins, beta = 0.05 fixed, default chunk sizes, best of {repeat} runs of "
-          f"about {budget:g} s (JIT warm); load before each row")
+          f"about {budget:g} s (JIT warm); wall-clock rate, and in brackets the CPU-normalised rate (work / (process "
+          "CPU s / devices)); load before each row")
     print("| R | column, dense J | column, neighbour arrays | dense sweep (new) | new / dense J | new / neighbours | "
-          "load |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
+          "new: compile s | load |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     out = {}
     for R in replicas:
         load = _load()
-        col, _ = _rate(models["dense"], R, mesh, repeat, budget, dense=False)
-        nbr, _ = _rate(models["sparse"], R, mesh, repeat, budget)
-        new, res = _rate(models["dense"], R, mesh, repeat, budget, dense=True)
+        col, col_c, _, _ = _rate(models["dense"], R, mesh, repeat, budget, dense=False)
+        nbr, nbr_c, _, _ = _rate(models["sparse"], R, mesh, repeat, budget)
+        new, new_c, compile_s, res = _rate(models["dense"], R, mesh, repeat, budget, dense=True)
         assert res.dense
         out[R] = new
-        print(f"| {R} | {col:.3g} | {nbr:.3g} | {new:.3g} | {new / col:.1f}x | {new / nbr:.1f}x | {load} |", flush=True)
+        print(f"| {R} | {col:.3g} ({col_c:.3g}) | {nbr:.3g} ({nbr_c:.3g}) | {new:.3g} ({new_c:.3g}) | {new / col:.1f}x | "
+              f"{new / nbr:.1f}x | {compile_s:.1f} | {load} |", flush=True)
     return out
 
 
-def quality(model, n, rates, replicas, rules_, seconds, beta_ranges, mesh):
+def quality(model, n, replicas, rules_, seconds, beta_ranges, mesh):
     """Print the E/N reached in about ``seconds`` of dense sweeps for each rule, R and beta range."""
     from circuits.annealing import driver, schedules, simulated
     from circuits.sampling import rules
 
     print(f"\n# quality: best E/N of simulated.anneal (dense sweep) in about {seconds:g} s of sweeps (geometric "
-          f"schedule; sweeps sized from the measured speed); SK ground state ~ {-0.7633 * math.sqrt(n):.2f}")
+          f"schedule; sweeps sized from a pilot chunk run just before); SK ground state ~ {-0.7633 * math.sqrt(n):.2f}")
     print("| rule | R | beta range | sweeps | run s | compile s | spin upd/s | best E/N | mean best E/N | load |")
     print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for rule in rules_:
         update = rules.metropolis if rule == "metropolis" else rules.behavioural
         for R in replicas:
-            rate = rates.get(R) or next(iter(rates.values()))
-            sweeps = max(16, int(seconds * rate / (n * R)))
             for b0, b1 in beta_ranges:
                 load = _load()
-                betas = schedules.lazy_geometric(b0, b1, sweeps)
+                c = driver.chunk_size(model, R, 10 ** 9, work=simulated.DENSE_WORK * 4e9)
+                pilot = simulated.anneal(99, model, schedules.geometric(b0, b1, c), n_replicas=R, chunk=c,
+                                         update=update, mesh=mesh)  # compiles this chunk size, measures the speed
+                sweeps = max(c, int(seconds * pilot.spin_updates_per_s / (n * R)))
                 chunk = driver.chunk_size(model, R, sweeps, work=simulated.DENSE_WORK * 4e9)
-                simulated.anneal(99, model, schedules.geometric(b0, b1, chunk), n_replicas=R, chunk=chunk,
-                                 update=update, mesh=mesh)  # compile this chunk size
-                res = simulated.anneal(1, model, betas, n_replicas=R, chunk=chunk, update=update, mesh=mesh,
-                                       time_limit=3 * seconds)
+                res = simulated.anneal(1, model, schedules.lazy_geometric(b0, b1, sweeps), n_replicas=R, chunk=chunk,
+                                       update=update, mesh=mesh, time_limit=3 * seconds)
                 assert res.dense
-                print(f"| {rule} | {R} | {b0:.3g}-{b1:.3g} | {res.sweeps} | {res.run_time:.2f} | {res.compile_time:.2f} | "
+                print(f"| {rule} | {R} | {b0:.3g}-{b1:.3g} | {res.sweeps} | {res.run_time:.2f} | {pilot.compile_time:.2f} | "
                       f"{res.spin_updates_per_s:.3g} | {res.best_energy / n:.4f} | "
                       f"{np.mean(res.replica_best_energy) / n:.4f} | {load} |", flush=True)
 
@@ -115,6 +124,7 @@ def main(argv=None) -> int:
     p.add_argument("--beta", type=float, nargs=2, default=[0.005, 3.0], metavar=("BETA0", "BETA1"),
                    help="a second beta range for the quality runs, besides the default one (default 0.005 3.0)")
     p.add_argument("--no-quality", action="store_true", help="only the speed table")
+    p.add_argument("--no-speed", action="store_true", help="only the quality runs")
     p.add_argument("--one-device", action="store_true", help="one XLA device (no replica split over cores)")
     a = p.parse_args(argv)
     if not a.one_device:
@@ -133,13 +143,12 @@ def main(argv=None) -> int:
     print(f"# {getattr(graph, 'name', 'graph')}: n = {n}, {len(graph.edges)} edges; {devices} XLA device(s) "
           f"({sharding.usable_cores()} usable cores); load {_load()}; {time.strftime('%Y-%m-%d %H:%M:%S')}")
     t0 = time.perf_counter()
-    rates = speed(models, n, replicas, mesh, a.repeat, a.budget)
+    if not a.no_speed:
+        speed(models, n, replicas, mesh, a.repeat, a.budget)
     if not a.no_quality:
         ranges = [schedules.default_beta_range(models["dense"]), tuple(a.beta)]
         qr = [R for R in a.quality_replicas if mesh is None or R % devices == 0]
-        if any(R not in rates for R in qr):
-            rates.update(speed(models, n, [R for R in qr if R not in rates], mesh, 1, a.budget))
-        quality(models["dense"], n, rates, qr, a.rules, a.seconds, ranges, mesh)
+        quality(models["dense"], n, qr, a.rules, a.seconds, ranges, mesh)
     print(f"\n# done in {time.perf_counter() - t0:.0f} s; load {_load()}; model energy E = -1/2 s.J s "
           f"(J = -w) = W - 2 cut, so E/N of a cut is (W - 2 cut) / n (W = {float(np.sum(graph.weights)):g})")
     return 0

@@ -57,7 +57,7 @@ class Tables(NamedTuple):
 
     Attributes:
         cols: (nb, n_pad, B) ``J[:, block k]``; int8 for small integer couplings (exact fields), else float32.
-        mid: (nb, B, B) float32 ``J[block k, block k]``.
+        mid: (nb, m, B, b) float32 ``J[block k, sub-block q of block k]``.
         sub: (nb, m, b, b) float32 ``J[sub-block q, sub-block q]`` of block k.
         h: (nb, B) float32 fields, 0 on padding [energy units].
     """
@@ -87,7 +87,7 @@ def block_sizes(n: int, n_replicas: int) -> tuple[int, int]:
 
     The GEMM ``(n x B) @ (B x R)`` runs near the machine's matrix speed only for ``B`` of a few hundred (on a
     2-core CPU, int8 at ``B = 256`` is about 2x faster than at ``B = 64`` with 4 replicas per device), while the
-    block updates cost ``n B R`` extra multiply-adds (1/8 of the GEMM at ``B = n / 8``) and padding n to a
+    block updates cost ``n B R`` extra multiply-adds (``B / n`` of the GEMM: 1/8 for K2000) and padding n to a
     multiple of ``B`` costs up to ``B / n``. So ``B`` is the largest power of 2 with ``B <= n / 4``, within
     ``[b, 256]``. ``b = 16`` bounds the unrolled loop, whose compile time grows with ``b``; on K2000, b = 16 and
     b = 32 sweep equally fast. (b = 8 with several sub-blocks per block fails to compile on XLA:CPU, jax 0.10.2,
@@ -146,12 +146,14 @@ def build(model: ising.IsingModel, n_replicas: int = 1, *, block: int | None = N
     J = np.zeros((n_pad, n_pad), np.float32)
     J[:n, :n] = np.asarray(model.J, np.float32)
     cols = J.reshape(n_pad, nb, B).transpose(1, 0, 2).astype(np.int8 if integer else np.float32)
-    mid = np.stack([J[k * B:(k + 1) * B, k * B:(k + 1) * B] for k in range(nb)])
     m = B // b
-    sub = np.stack([[mid[k, q * b:(q + 1) * b, q * b:(q + 1) * b] for q in range(m)] for k in range(nb)])
+    diag = np.stack([J[k * B:(k + 1) * B, k * B:(k + 1) * B] for k in range(nb)])  # (nb, B, B)
+    mid = diag.reshape(nb, B, m, b).transpose(0, 2, 1, 3)  # (nb, m, B, b)
+    sub = np.stack([[diag[k, q * b:(q + 1) * b, q * b:(q + 1) * b] for q in range(m)] for k in range(nb)])
     h = np.zeros(n_pad, np.float32)
     h[:n] = np.asarray(model.h, np.float32)
-    return Tables(jnp.asarray(cols), jnp.asarray(mid), jnp.asarray(sub), jnp.asarray(h.reshape(nb, B)))
+    return Tables(jnp.asarray(cols), jnp.asarray(np.ascontiguousarray(mid)), jnp.asarray(sub),
+                  jnp.asarray(h.reshape(nb, B)))
 
 
 def fresh(tables: Tables) -> bool:
@@ -285,8 +287,7 @@ def sweep(key, tables: Tables, s: Array, g: Array, beta, update=rules.behavioura
             dB = _steps(update, beta, sB, gB, h, tb, sub[0], dk)
         else:
             rows = lambda x: x.reshape((m, b) + x.shape[1:])  # noqa: E731
-            xs = (rows(sB), rows(h), rows(tb), sub, mid.reshape(B, m, b).transpose(1, 0, 2),
-                  None if dk is None else (rows(dk[0]), rows(dk[1])))
+            xs = (rows(sB), rows(h), rows(tb), sub, mid, None if dk is None else (rows(dk[0]), rows(dk[1])))
             dB = lax.scan(part, (gB, jnp.int32(0)), xs)[1].reshape(B, R)
         if integer:  # ds in {0, +-2}: int8 halves, int32 sums, exact
             dg = lax.dot(cols, (0.5 * dB).astype(jnp.int8), preferred_element_type=jnp.int32).astype(jnp.float32)
