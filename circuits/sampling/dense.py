@@ -10,11 +10,11 @@ balance and the sweep leaves ``exp(-beta E)`` invariant. Only the arithmetic is 
   ``I_i = g_i + h_i``;
 * spins are visited in blocks of ``B``. Inside a block, spins are decided one at a time in sub-blocks of ``b``
   (an unrolled loop): after spin i, the fields of its sub-block get the rank-1 term
-  ``J[sub, i] (s_i' - s_i)`` (b x R); after a sub-block, the block's fields get ``J[blk, sub] ds[sub]``
-  ((B x b) @ (b x R));
+  ``J[sub, i] (s_i' - s_i)`` (b x R); a sub-block starts from its fields at the start of the block plus
+  ``J[sub, blk] ds[blk]``, the changes of the block so far ((b x B) @ (B x R));
 * after a block, every field gets ``J[:, blk] @ ds[blk]``, one (n x B) @ (B x R) matrix product (GEMM).
 
-A sweep costs ``n^2 R`` multiply-adds in the GEMMs (plus ``n B R`` and ``n b R`` in the block and sub-block
+A sweep costs ``n^2 R`` multiply-adds in the GEMMs (plus ``n B R`` and ``n b R`` in the sub-block and spin
 updates) and ``n`` short sequential steps. The GEMM works on all replicas of a device at once, so sharding
 replicas over devices (:mod:`pbits.runtime.sharding`) needs no communication.
 
@@ -204,14 +204,13 @@ def thresholds(key, update, shape) -> Array:
     return 0.5 * jnp.log(v / (1.0 - v))
 
 
-def _decide(update, beta, f, s, t, gain=None, offset=None):
-    """New spins (R,) of one p-bit with field ``f``, spin ``s`` and threshold ``t`` (all (R,))."""
+def _change(update, beta, f, s, t, gain=None, offset=None):
+    """``s' - s`` (R,) of one p-bit with field ``f``, spin ``s`` and threshold ``t`` (all (R,)): 0 or -2 s."""
     func = getattr(update, "func", update)
     if func is rules.metropolis:
-        return jnp.where(beta * s * f < t, -s, s)
-    if func is _DEVICE:
-        return jnp.where(beta * gain * f + offset > t, 1.0, -1.0)
-    return jnp.where(beta * f > t, 1.0, -1.0)
+        return jnp.where(beta * s * f < t, -2.0 * s, 0.0)
+    x = beta * gain * f + offset if func is _DEVICE else beta * f
+    return jnp.where(x > t, 1.0, -1.0) - s
 
 
 def _steps(update, beta, s, g, h, t, Jss, dev):
@@ -219,9 +218,7 @@ def _steps(update, beta, s, g, h, t, Jss, dev):
     (gain, offset) of a device rule, or None."""
     rows = []
     for j in range(s.shape[0]):
-        sj = s[j]
-        new = _decide(update, beta, g[j] + h[j], sj, t[j], *(() if dev is None else (dev[0][j], dev[1][j])))
-        d = new - sj
+        d = _change(update, beta, g[j] + h[j], s[j], t[j], *(() if dev is None else (dev[0][j], dev[1][j])))
         if j + 1 < s.shape[0]:
             g = g + Jss[j][:, None] * d[None, :]  # J symmetric: row j = column j
         rows.append(d)
@@ -277,18 +274,19 @@ def sweep(key, tables: Tables, s: Array, g: Array, beta, update=rules.behavioura
         sB = lax.dynamic_slice_in_dim(s, k * B, B, 0)
         gB = lax.dynamic_slice_in_dim(g, k * B, B, 0)
 
-        def part(c, xs):  # sub-block q: its fields from the block's working copy, which gets J[blk, sub] ds[sub]
-            gB, q = c
-            sq, hq, tq, Jqq, Jbq, dq_dev = xs
-            dq = _steps(update, beta, sq, gB.reshape(m, b, R)[q], hq, tq, Jqq, dq_dev)
-            return (gB + Jbq @ dq, q + 1), dq
+        def part(c, xs):  # sub-block q, left-looking: its fields are gB[q] + J[sub, blk] ds[blk so far]
+            D, q = c  # D: (m, b, R) changes of the block so far (0 for the sub-blocks not yet visited)
+            sq, gq, hq, tq, Jqq, Jbq, dq_dev = xs
+            gq = gq + lax.dot_general(Jbq, D.reshape(B, R), (((0,), (0,)), ((), ())))  # J symmetric: J[blk, sub]^T
+            dq = _steps(update, beta, sq, gq, hq, tq, Jqq, dq_dev)
+            return (jnp.where((lax.iota(jnp.int32, m) == q)[:, None, None], dq[None], D), q + 1), dq
 
         if m == 1:
             dB = _steps(update, beta, sB, gB, h, tb, sub[0], dk)
         else:
             rows = lambda x: x.reshape((m, b) + x.shape[1:])  # noqa: E731
-            xs = (rows(sB), rows(h), rows(tb), sub, mid, None if dk is None else (rows(dk[0]), rows(dk[1])))
-            dB = lax.scan(part, (gB, jnp.int32(0)), xs)[1].reshape(B, R)
+            xs = (rows(sB), rows(gB), rows(h), rows(tb), sub, mid, None if dk is None else (rows(dk[0]), rows(dk[1])))
+            dB = lax.scan(part, (jnp.zeros((m, b, R), jnp.float32), jnp.int32(0)), xs)[1].reshape(B, R)
         if integer:  # ds in {0, +-2}: int8 halves, int32 sums, exact
             dg = lax.dot(cols, (0.5 * dB).astype(jnp.int8), preferred_element_type=jnp.int32).astype(jnp.float32)
             g = g + 2.0 * dg
