@@ -82,6 +82,7 @@ class Result(NamedTuple):
             already compiled for these shapes).
         run_time: ``wall_time - compile_time`` of this call: set-up, sweeps and transfers.
         packed: True when the sweeps ran on byte-packed replicas (:mod:`circuits.sampling.packed`).
+        dense: True when the sweeps were the dense model's blocked sequential sweeps (:mod:`circuits.sampling.dense`).
     """
 
     best_energy: float
@@ -103,6 +104,7 @@ class Result(NamedTuple):
     compile_time: float = 0.0
     run_time: float = 0.0
     packed: bool = False
+    dense: bool = False
 
 
 def compile_seconds(fn, *args, **static) -> float:
@@ -206,7 +208,7 @@ def before_first_chunk(state, prior: Prior, *, checkpoint=None, snapshot: Callab
 
 
 def result(model: ising.IsingModel, state: State, loop: chunks.Loop, prior: Prior, *, t_start: float,
-           compile_time: float, schedule, seed, method: str, packed: bool = False) -> Result:
+           compile_time: float, schedule, seed, method: str, packed: bool = False, dense: bool = False) -> Result:
     """Assemble a :class:`Result`: the best state re-scored exactly (:func:`circuits.model.ising.energy_exact`)
     and the spin updates per second of this call's sweeps."""
     wall = time.perf_counter() - t_start
@@ -223,7 +225,7 @@ def result(model: ising.IsingModel, state: State, loop: chunks.Loop, prior: Prio
         wall_time=float(prior.elapsed + wall),
         spin_updates_per_s=float(n * R * (loop.done - prior.done) / max(run_time, 1e-12)), schedule=schedule,
         seed=seed, stopped=loop.stopped, method=method, compile_time=float(compile_time), run_time=float(run_time),
-        packed=bool(packed))
+        packed=bool(packed), dense=bool(dense))
 
 
 def check_replicas(n_replicas, where: str) -> int:

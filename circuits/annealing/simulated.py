@@ -4,7 +4,9 @@ Each sweep updates every colour class of every replica (:func:`circuits.sampling
 byte-packed sweep :func:`circuits.sampling.packed.sweep` when the couplings are in {-1, 0, +1}) at the beta of
 the schedule; after every sweep the energies of all replicas are computed afresh (exact in float32 for integer
 couplings; on a CPU cheaper than accumulating the energy changes of the colour-class updates) and the best
-state of every replica is kept. The reported best energy is re-scored in float64. The chunked run, its stop
+state of every replica is kept. A model with the dense layout is swept spin by spin instead, with incremental
+fields and matrix products (:func:`circuits.sampling.dense.sweep`; :func:`dense_path` says when), its energies
+computed from the fields. The reported best energy is re-scored in float64. The chunked run, its stop
 rules and checkpoints are :mod:`circuits.annealing.driver`; ``mesh=`` shards the replicas over devices
 (:mod:`pbits.runtime.sharding`) without changing the result.
 """
@@ -23,7 +25,7 @@ from circuits.annealing import checkpoint as ckpt
 from circuits.annealing import driver, schedules
 from circuits.annealing.driver import ChunkTrace, Result, State
 from circuits.model import ising
-from circuits.sampling import coloring, gibbs, packed, rules
+from circuits.sampling import coloring, dense as dense_sweep, gibbs, packed, rules
 from pbits.runtime import prng, sharding
 
 
@@ -63,7 +65,7 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
            classes=None, update: Callable = rules.behavioural, spins=None, chunk: int | None = None,
            time_limit: float | None = None, target_energy: float | None = None, progress: Callable | None = None,
            checkpoint: str | Path | None = None, resume: str | Path | None = None, mesh=None,
-           packed: bool | None = None, fit_to_time: bool = False) -> Result:
+           packed: bool | None = None, dense: bool | None = None, fit_to_time: bool = False) -> Result:
     """Simulated annealing of R replicas with chromatic Gibbs sweeps of p-bits.
 
     Args:
@@ -94,6 +96,10 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
             multiple of 4). None (default) uses it when it applies, False never, True requires it. The two
             layouts draw different random numbers, so a seed gives a different (equally exact) run in each;
             ``Result.packed`` says which ran.
+        dense: sweep a dense-layout model spin by spin with incremental fields (:mod:`circuits.sampling.dense`:
+            sequential sweeps, matrix products over blocks of spins). None (default) decides by
+            :func:`dense_path`, False never, True requires it (a dense model and a rule it supports). The two
+            paths draw different random numbers. On resume the checkpoint's choice is kept.
         fit_to_time: re-time a :class:`circuits.annealing.schedules.Geometric` schedule between chunks so that
             its cold end comes at :data:`FIT_END` x ``time_limit`` (:func:`circuits.annealing.schedules.retime`:
             the sweeps done stay as they were, the rest is stretched or compressed to the measured sweep rate of
@@ -117,16 +123,18 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     if not isinstance(betas, schedules.Geometric):
         betas = np.asarray(schedules.check_schedule(betas, "simulated.anneal"))
     n, R, total = ising.n_spins(model), driver.check_replicas(n_replicas, "simulated.anneal"), schedules.length(betas)
-    c = chunk or driver.chunk_size(model, R, total)
+    work = DENSE_WORK * 4e9 if _dense_auto(model, R, update, dense, resume) else 4e9
+    c = chunk or driver.chunk_size(model, R, total, work=work)
     driver.check_memory(model, R, c, total, "simulated.anneal")
     mesh = sharding.make_mesh(mesh)
     sharding.check_split(mesh, R, "simulated.anneal")
     compile_time, prior, interrupted = 0.0, driver.Prior(), False
     if resume is not None:
-        state, (key, seed), prior, packed = _resumed(resume, model, update, packed, given_seed, R, betas)
+        state, (key, seed), prior, packed, dense = _resumed(resume, model, update, packed, dense, given_seed, R, betas)
     else:
         state, compile_time, interrupted = initial(jax.random.fold_in(key, -1 & 0x7FFFFFFF), model, R, spins)
-    use_packed = _packed_layout(model, R, packed, "simulated.anneal")
+    use_dense = _dense_layout(model, R, update, dense, "simulated.anneal")
+    use_packed = _packed_layout(model, R, packed, "simulated.anneal") if packed or not use_dense else False
     state = driver.shard_state(state, mesh)
 
     if fit_to_time and isinstance(betas, schedules.Geometric) and betas.n_sweeps < FIT_LEAST and not betas.knots:
@@ -136,13 +144,17 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
     if fit_to_time and not (time_limit is not None and isinstance(betas, schedules.Geometric)):
         raise ValueError("simulated.anneal: fit_to_time needs a time_limit and a lazy geometric schedule "
                          "(schedules.lazy_geometric)")
-    snapshot = _snapshot(key, seed, model, update, use_packed, lambda: now[0], prior, t_start)
+    snapshot = _snapshot(key, seed, model, update, _layout(use_packed, use_dense), lambda: now[0], prior, t_start)
     try:  # from here on, Ctrl-C keeps the state and writes the checkpoint (the colouring and compiling take seconds)
         if interrupted:
             raise KeyboardInterrupt  # pressed while the initial state was made
-        classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
-        advance, args = _advance(key, model, classes, lambda: now[0], c, use_packed, mesh, update, rates)
-        compile_time += driver.compile_seconds(_chunk, *args(state, prior.done, min(c, max(1, total - prior.done))))
+        if use_dense:
+            advance, args, fn = _advance_dense(key, model, lambda: now[0], c, mesh, update, R, rates)
+        else:
+            classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
+            (advance, args), fn = _advance(key, model, classes, lambda: now[0], c, use_packed, mesh, update,
+                                           rates), _chunk
+        compile_time += driver.compile_seconds(fn, *args(state, prior.done, min(c, max(1, total - prior.done))))
         goal = _fitted(now, rates, time_limit) if fit_to_time else total
         loop = driver.run(advance, state, total=goal, chunk=c, prior=prior, t_start=t_start,
                           best_energy=lambda s: s.best_energy, target_energy=target_energy,
@@ -152,17 +164,24 @@ def anneal(key, model: ising.IsingModel, betas=None, *, n_sweeps: int = 1000, n_
         loop = driver.before_first_chunk(state, prior, checkpoint=checkpoint, snapshot=snapshot)
     return driver.result(model, loop.state, loop, prior, t_start=t_start, compile_time=compile_time,
                          schedule=now[0] if isinstance(betas, schedules.Geometric) else betas[:loop.done], seed=seed,
-                         method="anneal", packed=use_packed)
+                         method="anneal", packed=use_packed, dense=use_dense)
 
 
-def _resumed(path, model, update, packed, given_seed, n_replicas: int, betas):
-    """``(state, (key, seed), prior, packed)`` from a checkpoint of this very run (else a ValueError by name)."""
+def _resumed(path, model, update, packed, dense, given_seed, n_replicas: int, betas):
+    """``(state, (key, seed), prior, packed, dense)`` from a checkpoint of this very run (else a ValueError by
+    name)."""
     ck = ckpt.load(path)
-    packed = _resume_layout(ck, path, packed, "simulated.anneal")
-    ckpt.check_identity(ck, path, "simulated.anneal", ckpt.identity("anneal", model, update, packed), given_seed)
+    saved_dense = str(ck.get("id_layout", "")) == "dense"
+    if dense is not None and bool(dense) != saved_dense:
+        raise ValueError(f"simulated.anneal: checkpoint '{path}' was written with dense={saved_dense}; resume with "
+                         f"dense={saved_dense} or dense=None to continue the same run")
+    packed = False if saved_dense else _resume_layout(ck, path, packed, "simulated.anneal")
+    ckpt.check_identity(ck, path, "simulated.anneal", _identity(model, update, _layout(packed, saved_dense)),
+                        given_seed)
     ckpt.check_resume(ck, path, "simulated.anneal", (ising.n_spins(model), n_replicas),
                       ("schedule", np.array(schedules.identify(betas)), "sweeps/beta range"))
-    return State(*(jnp.asarray(ck[f]) for f in State._fields)), ckpt.key_of(ck), driver.prior_from(ck), packed
+    return (State(*(jnp.asarray(ck[f]) for f in State._fields)), ckpt.key_of(ck), driver.prior_from(ck), packed,
+            saved_dense)
 
 
 FIT_END = 0.96  # fit_to_time: the cold end is planned at this fraction of the time limit
@@ -193,14 +212,24 @@ def _fitted(now: list, rates: list, time_limit: float) -> Callable:
     return total
 
 
-def _snapshot(key, seed, model, update, use_packed: bool, betas_now: Callable, prior, t_start: float):
+def _layout(use_packed: bool, use_dense: bool) -> str:
+    """The layout name a checkpoint records: "packed", "dense" or "int8" (the chromatic column sweep)."""
+    return "dense" if use_dense else ("packed" if use_packed else "int8")
+
+
+def _identity(model, update, layout: str) -> dict:
+    """:func:`circuits.annealing.checkpoint.identity` of an annealing run with this layout."""
+    return {**ckpt.identity("anneal", model, update, layout == "packed"), "layout": layout}
+
+
+def _snapshot(key, seed, model, update, layout: str, betas_now: Callable, prior, t_start: float):
     """The checkpoint arrays of :func:`anneal` at a point of its loop: ``snapshot(loop, trace) -> dict``
     (``betas_now()`` is the schedule as it stands)."""
     def snapshot(loop, trace):
         wall = prior.elapsed + time.perf_counter() - t_start
         return dict(**ckpt.state_arrays(loop.state), schedule=np.array(schedules.identify(betas_now())),
-                    packed=np.array(use_packed), **ckpt.common_arrays(key, seed, loop.done, trace, wall),
-                    **ckpt.identity_arrays(ckpt.identity("anneal", model, update, use_packed)))
+                    packed=np.array(layout == "packed"), **ckpt.common_arrays(key, seed, loop.done, trace, wall),
+                    **ckpt.identity_arrays(_identity(model, update, layout)))
 
     return snapshot
 
@@ -265,6 +294,104 @@ def _chunk(key, model, classes, state, betas, t0, t_end, update, half=None, tabl
     if tables is not None:
         state = state._replace(spins=packed.unpack(state.spins), best_spins=packed.unpack(state.best_spins))
     return state, jnp.min(tb, 1), jnp.mean(tm, 1)
+
+
+DENSE_MIN_SPINS = 64  # below this the dense sweep is not reliably faster (measured on complete graphs K16-K64)
+DENSE_MIN_FILL = 0.25  # fraction of non-zero couplings from which a dense layout is swept by the dense sweep
+DENSE_WORK = 8  # a dense sweep costs about 1/8 of a gathered one per coupling visit: chunks of 8x the sweeps
+
+
+def dense_path(model: ising.IsingModel, n_replicas: int, update) -> bool:
+    """Whether :func:`anneal` sweeps ``model`` with :func:`circuits.sampling.dense.sweep` by default.
+
+    Yes for a model with the dense layout (``model.J``) of at least ``DENSE_MIN_SPINS`` spins, at least
+    ``DENSE_MIN_FILL`` of its couplings non-zero, and a rule the dense sweep supports
+    (:func:`circuits.sampling.dense.supports`). There a sweep is one set of matrix products of ``n^2 R``
+    multiply-adds (int8 for small integer couplings) plus ``n`` short sequential steps, whereas the chromatic
+    sweep of a dense layout does one (k x n) @ (n x R) product and one scan step per colour class, and a dense
+    graph has about as many classes as spins (K2000: 2000). On a 2-core CPU (``benchmarks/dense.py``) the
+    dense sweep is several times faster on K2000 and 1.6-4x on K64-K256, but slower on the dense layout of a
+    sparse graph (800 spins, 2 % of couplings non-zero, 9 colour classes: 0.85x with +/-1 couplings, about
+    0.25x with float couplings, for which it computes two products per sweep, see :mod:`circuits.sampling.dense`);
+    hence the fill threshold, which costs one count of the non-zeros (a colouring of K2000 takes 0.8 s).
+    ``n_replicas`` does not change the choice: measured ratios did not depend on R (8-64) beyond the noise.
+
+    Example:
+        >>> from circuits.problems import instances, maxcut
+        >>> dense_path(maxcut.to_ising(instances.complete(100), layout="dense"), 8, rules.metropolis)
+        True
+    """
+    del n_replicas
+    if not ising.is_dense(model) or ising.n_spins(model) < DENSE_MIN_SPINS or not dense_sweep.supports(update):
+        return False
+    n = ising.n_spins(model)
+    return int(np.count_nonzero(np.asarray(model.J))) >= DENSE_MIN_FILL * n * (n - 1)
+
+
+def _dense_auto(model, n_replicas, update, want, resume) -> bool:
+    """The dense path as far as it is known before a checkpoint is read (for the default chunk size)."""
+    if resume is not None and want is None:
+        return ising.is_dense(model) and dense_sweep.supports(update)
+    return dense_path(model, n_replicas, update) if want is None else bool(want)
+
+
+def _dense_layout(model: ising.IsingModel, n_replicas: int, update, want: bool | None, where: str) -> bool:
+    """Whether a run uses :mod:`circuits.sampling.dense` (``want`` is ``dense=`` of :func:`anneal`)."""
+    if want is None:
+        return dense_path(model, n_replicas, update)
+    if want and not ising.is_dense(model):
+        raise ValueError(f"{where}: dense=True needs a model with the dense layout (model.J); convert it with "
+                         "ising.to_dense or use dense=None")
+    if want and not dense_sweep.supports(update):
+        raise ValueError(f"{where}: dense=True supports the rules behavioural, metropolis and device_pbit, got "
+                         f"{ckpt.rule_name(update)}; use dense=None or dense=False for another rule")
+    return bool(want)
+
+
+def _advance_dense(key, model, betas_now: Callable, c: int, mesh, update, n_replicas: int, rates: list):
+    """``(advance, args, fn)`` of the dense path: the loop's ``advance``, the argument builder of the jitted
+    chunk ``fn`` (:func:`_dense_chunk`); as :func:`_advance` for ``betas_now`` and ``rates``."""
+    rule = rules.as_rule(update)
+    tables = sharding.put_tree(dense_sweep.build(model, n_replicas), mesh)
+
+    def args(state, start, m):
+        bs = jnp.asarray(np.resize(schedules.segment(betas_now(), start, m), c))  # padded; sweeps >= t_end skipped
+        return key, tables, state, sharding.put(bs, mesh), jnp.int32(start), jnp.int32(start + m), rule
+
+    def advance(state, done, m):
+        t0 = time.perf_counter()
+        state, tb, tm = _dense_chunk(*args(state, done, m))
+        trace = ChunkTrace(np.asarray(tb)[:m], np.asarray(tm)[:m])  # waits for the chunk
+        rates.append((m, time.perf_counter() - t0))
+        return state, trace
+
+    return advance, args, _dense_chunk
+
+
+@jax.jit
+def _dense_chunk(key, tables, state, betas, t0, t_end, update):
+    """:func:`_chunk` for the dense path: the fields ``J s`` are computed from ``state.spins`` when the chunk
+    starts and carried through its sweeps (recomputed at every sweep for float couplings,
+    :func:`circuits.sampling.dense.fresh`); the energies come from the fields."""
+    n, c = state.spins.shape[0], betas.shape[0]
+    s = dense_sweep.pad(tables, state.spins)
+
+    def body(i, carry):
+        s, g, e, best, best_e, tb, tm = carry
+        k = jax.random.fold_in(key, t0 + i)
+        if dense_sweep.fresh(tables):
+            g = dense_sweep.fields(tables, s)
+        s, g = dense_sweep.sweep(k, tables, s, g, betas[i], update)
+        e = dense_sweep.energy(tables, s, g)
+        better = e < best_e
+        best = jnp.where(better[None, :], s[:n].astype(jnp.int8), best)
+        best_e = jnp.where(better, e, best_e)
+        return s, g, e, best, best_e, tb.at[i].set(best_e), tm.at[i].set(e)
+
+    z = jnp.zeros((c,) + state.energy.shape, jnp.float32)
+    carry = (s, dense_sweep.fields(tables, s), state.energy, state.best_spins, state.best_energy, z, z)
+    s, _, e, best, best_e, tb, tm = lax.fori_loop(0, jnp.minimum(t_end - t0, c), body, carry)
+    return State(s[:n].astype(jnp.int8), e, best, best_e), jnp.min(tb, 1), jnp.mean(tm, 1)
 
 
 def _packed_layout(model: ising.IsingModel, n_replicas: int, want: bool | None, where: str) -> bool:

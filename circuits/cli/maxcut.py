@@ -45,7 +45,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "summary and the JSON say which ran")
     parser.add_argument("--beta", type=float, nargs=2, default=None, metavar=("BETA0", "BETA1"),
                         help="geometric schedule from BETA0 (hot) to BETA1 (cold), in 1/|J| units (default: "
-                             "from the instance's energy changes: half the uphill flips of random states accepted "
+                             "from the instance's energy changes: 30 %% of the uphill flips of random states accepted "
                              "at BETA0, the smallest one accepted < 1/n at BETA1); with --method tempering the ladder's "
                              "ends; with --device sllg the beta_eff ramp")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a summary")

@@ -195,7 +195,7 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
         return _device(prng.key_and_seed(key)[0], graph, n_replicas or 4, beta, target, target_cut, scheme, calibration, sim_time,
                        interval, progress, target_cut is not None if stop_at_target is None else stop_at_target,
                        layout)
-    model = to_ising(graph)
+    model = to_ising(graph, layout=default_layout(graph))
     devices_here = 1 if mesh is None else (len(jax.local_devices()) if isinstance(mesh, str) else
                                            sharding.make_mesh(mesh).size)
     if n_replicas is not None:
@@ -216,7 +216,8 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
     if method == "anneal":
         b0, b1 = schedules.default_beta_range(model) if beta is None else beta
         planned = n_sweeps is None and time_limit is not None and resume is None
-        chunk = driver.chunk_size(model, R, 2**30, work=PLAN_WORK)  # one chunk shape for every run: one compile
+        work = PLAN_WORK * (simulated.DENSE_WORK if ising.is_dense(model) else 1)
+        chunk = driver.chunk_size(model, R, 2**30, work=work)  # one chunk shape for every run: one compile
         if planned:  # a first guess, re-timed after two probe chunks (simulated.anneal(fit_to_time=True))
             if not (np.isfinite(time_limit) and time_limit > 0):
                 raise ValueError(f"maxcut.solve: time_limit must be a finite number of seconds > 0, got "
@@ -265,6 +266,24 @@ def _resumed_schedule(path) -> schedules.Geometric:
         raise ValueError(f"maxcut.solve: checkpoint '{path}' holds no geometric schedule ({text!r}); pass n_sweeps "
                          "(--sweeps) as it was when the run began")
     return schedule
+
+
+DENSE_FILL = 0.25  # couplings present, of all pairs: from here on a graph is solved in the dense layout
+DENSE_MOST = 20000  # spins: the dense layout's n x n couplings stay below 1.6 GB
+
+
+def default_layout(graph: Graph) -> str:
+    """``"dense"`` for graphs with at least :data:`DENSE_FILL` of all pairs coupled (K2000, SK-type models; up to
+    :data:`DENSE_MOST` vertices), where :mod:`circuits.sampling.dense` sweeps with matrix products, else
+    ``"sparse"`` (padded neighbour lists).
+
+    Example:
+        >>> from circuits.problems import instances
+        >>> default_layout(instances.complete(50)), default_layout(instances.torus2d(10))
+        ('dense', 'sparse')
+    """
+    n, m = int(graph.n), len(graph.edges)
+    return "dense" if 2 <= n <= DENSE_MOST and m >= DENSE_FILL * n * (n - 1) / 2 else "sparse"
 
 
 LARGE = 4096  # spins: from here on one long anneal of few replicas (default_replicas)

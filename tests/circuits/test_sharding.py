@@ -40,6 +40,19 @@ SCRIPT = textwrap.dedent("""
     b8 = simulated.anneal(3, model, n_sweeps=40, n_replicas=8, chunk=16, packed=False, mesh="auto")
     out["anneal_int8"] = [same(a8.final_spins, b8.final_spins), same(a8.trace_best, b8.trace_best)]
 
+    from circuits.problems import instances
+    from circuits.model import ising
+    kd = maxcut.to_ising(instances.complete(80, seed=1), layout="dense")  # the dense path, int8 products
+    rng = np.random.default_rng(0)
+    jf = np.triu(rng.normal(size=(40, 40)), 1)
+    fd = ising.from_dense(jf + jf.T, rng.normal(size=40))  # float couplings: float32 products
+    out["anneal_dense"] = []
+    for m in (kd, fd):
+        one = simulated.anneal(3, m, n_sweeps=40, n_replicas=8, chunk=16, dense=True)
+        many = simulated.anneal(3, m, n_sweeps=40, n_replicas=8, chunk=16, dense=True, mesh="auto")
+        out["anneal_dense"] += [same(one.final_spins, many.final_spins), same(one.trace_best, many.trace_best),
+                                one.dense, many.dense]
+
     s0 = jnp.where(jax.random.bernoulli(jax.random.key(2), 0.5, (8, 120)), 1.0, -1.0)
     out["sample"] = []
     for key in (prng.key(1), jax.random.key(1)):  # fast generator and threefry
@@ -98,6 +111,7 @@ def test_four_forced_devices(report):
 def test_sharded_anneal_is_bitwise_equal(report):
     assert report["anneal"] == [True] * 6  # the byte-packed sweep (chosen for this +/-1 graph, R = 8) ...
     assert report["anneal_int8"] == [True, True]  # ... and the int8 one
+    assert report["anneal_dense"] == [True] * 8  # the dense path, integer and float couplings
     assert report["mesh2"]
 
 
