@@ -42,9 +42,10 @@ class TransferCurve(NamedTuple):
     mean_abs: np.ndarray  # <|m.n|> [-] (normalisation of the in-plane oracle O17)
     tau_c: np.ndarray  # integrated autocorrelation time of s(t) [s]
     tau_m: np.ndarray  # integrated autocorrelation time of m.n(t) [s]
-    dwell: np.ndarray  # mean dwell time between switches (hysteresis +-0.5 on m.n) [s]
+    dwell: np.ndarray  # mean dwell time between switches (hysteresis +-0.5 on m.n): total time / switches [s]
     n_magnets: int  # independent magnets per current (and device)
     duration: float  # recorded time per magnet after burn-in [s]
+    tau_c_err: np.ndarray | None = None  # standard error of tau_c from 8 independent groups of magnets [s]
 
 
 class Fit(NamedTuple):
@@ -71,6 +72,7 @@ def _component(axis: np.ndarray) -> int | None:
     return None
 
 
+PER_DEVICE = ("mean", "stderr", "mean_m", "stderr_m", "mean_abs", "tau_c", "tau_m", "dwell", "tau_c_err")
 SCALARS = ("ms", "volume", "thickness", "alpha", "hk", "temperature")
 VECTORS = ("easy_axis", "demag")
 
@@ -225,22 +227,27 @@ def _statistics(x, events, cur, shape, rec_dt: float, duration: float) -> Transf
     s = np.sign(x)
     per_s, per_m, per_a = (v.reshape(shape) for v in (s.mean(axis=0), x.mean(axis=0), np.abs(x).mean(axis=0)))
     sq = math.sqrt(n_magnets)
-    tau_c, tau_m = np.empty((p, k)), np.empty((p, k))
+    tau_c, tau_m, tau_err = np.empty((p, k)), np.empty((p, k)), np.full((p, k), np.nan)
     xs, ss = x.reshape(n_rec, p, k, n_magnets), s.reshape(n_rec, p, k, n_magnets)
+    groups = min(8, n_magnets // 2)  # independent groups of magnets for the standard error of tau_c
     with np.errstate(divide="ignore", invalid="ignore"):  # a saturated (constant) s(t) has no tau: NaN
         for i in range(p):
             for j in range(k):
                 tau_c[i, j] = traces.autocorrelation_time(ss[:, i, j], rec_dt)
                 tau_m[i, j] = traces.autocorrelation_time(xs[:, i, j], rec_dt)
-    dsum = events.dwell_sum.sum(axis=0).reshape(shape).sum(axis=-1)
-    dcnt = events.dwell_count.sum(axis=0).reshape(shape).sum(axis=-1)
+                if groups >= 2:
+                    g = [traces.autocorrelation_time(ss[:, i, j, q::groups], rec_dt) for q in range(groups)]
+                    tau_err[i, j] = np.std(g, ddof=1) / np.sqrt(groups)
+    # mean dwell = total time / switches (the censored-exponential estimate of docs/physics.md §3.2), not the mean of
+    # the completed dwells, which long dwells (more often cut by the end of the run) bias short by ~1/(dwells per magnet)
+    occ = events.occupancy.sum(axis=0).reshape(shape).sum(axis=-1)
+    exits = events.exits.sum(axis=0).reshape(shape).sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dwell = np.where(dcnt > 0, dsum / np.maximum(dcnt, 1), np.nan)
+        dwell = np.where(exits > 0, occ / np.maximum(exits, 1), np.nan)
     out = TransferCurve(cur, per_s.mean(-1), per_s.std(-1, ddof=1) / sq, per_m.mean(-1), per_m.std(-1, ddof=1) / sq,
-                        per_a.mean(-1), tau_c, tau_m, dwell, int(n_magnets), duration)
+                        per_a.mean(-1), tau_c, tau_m, dwell, int(n_magnets), duration, tau_err)
     if p == 1:
-        out = out._replace(**{name: getattr(out, name)[0] for name in
-                              ("mean", "stderr", "mean_m", "stderr_m", "mean_abs", "tau_c", "tau_m", "dwell")})
+        out = out._replace(**{name: getattr(out, name)[0] for name in PER_DEVICE})
     return out
 
 

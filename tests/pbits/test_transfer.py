@@ -153,3 +153,21 @@ def test_stable_magnet_switching_probability_is_thermally_activated():
           f"{np.round(1 - np.exp(-t_p / (tau0 * np.exp(delta * (1 - h) ** 2))), 3)}")
     # k SE plus 0.02 for the discrete monitoring of the crossing and the finite settle time (docs/physics.md §2.5)
     assert np.all(np.abs(c.probability - p_th) < K * se + 0.02), (c.probability, p_th, se)
+
+
+def test_mean_dwell_is_unbiased_with_few_dwells_per_magnet():
+    """Uniaxial Delta = 3, alpha = 1, I = 0, hysteresis +-0.5: the mean dwell is the exact mean first-passage time
+    T(0.5 -> -0.5) (docs/physics.md §3.2), also when each magnet is recorded for only ~3 dwells (the mean of the
+    completed dwells alone would be ~30 % short). Tolerance 4 SE + 3 % (the O(dt) weak error), SE = dwell/sqrt(switches)."""
+    mag = magnet.uniaxial(3.0, 1.0, hk=HK)
+    tau_n = 6 * UNIT  # (1 + alpha^2) Delta/(alpha gamma0 H_K)
+    exact = analytic.mfpt(3.0, 0.5, -0.5) * tau_n
+    dev = stack.Device(mag, torques.Drive(1.0, 0.0, (0.0, 0.0, 1.0), (0.0, 0.0, 0.0)))
+    tc = transfer.measure(jax.random.key(12), dev, [0.0], n_magnets=600, duration=3 * exact, burn_in=exact,
+                          dt=0.02 * UNIT, record_dt=0.5 * UNIT)
+    switches = 600 * tc.duration / float(tc.dwell[0])
+    se = float(tc.dwell[0]) / math.sqrt(switches)
+    print(f"mean dwell {tc.dwell[0] / tau_n:.3f} +- {se / tau_n:.3f} tau_N, exact T(0.5->-0.5) = {exact / tau_n:.3f}; "
+          f"tau_c = {tc.tau_c[0] / tau_n:.3f} +- {tc.tau_c_err[0] / tau_n:.3f} tau_N")
+    assert abs(float(tc.dwell[0]) - exact) < 0.03 * exact + K * se
+    assert np.isfinite(tc.tau_c_err[0]) and 0 < tc.tau_c_err[0] < 0.2 * tc.tau_c[0]
