@@ -141,13 +141,33 @@ def load(path: str) -> Stack:
 def drives(stack: Stack) -> dict[str, Device]:
     """The two devices to compare, keyed by scheme: ``{"self": ..., "<baseline>": ...}``.
 
+    ``stack.magnet.alpha`` is the free layer's own damping; each device adds the spin-pumping damping of the sinks it
+    sits on (Tserkovnyak, Brataas & Bauer, PRL 88, 117601 (2002)): the AFMI/cap interfaces of the self-torque stack,
+    from the same spin-loss fractions that set its torque (:func:`pbits.device.torques.spin_pumping_self`), and the
+    heavy metal (:func:`pbits.device.torques.spin_pumping_heavy_metal`). ``spin_pumping=False`` on the self-torque or
+    heavy-metal parameters turns it off.
+
     Example:
-        >>> sorted(drives(preset("ni_afmi")))
-        ['pt', 'self']
+        >>> d = drives(preset("ni_afmi"))
+        >>> sorted(d), round(float(d["self"].magnet.alpha), 3), round(float(d["pt"].magnet.alpha), 3)
+        (['pt', 'self'], 0.453, 0.089)
     """
     mag = stack.magnet
-    return {"self": Device(mag, torques.drive_self(stack.self_torque, mag)),
-            stack.baseline: Device(mag, torques.drive_heavy_metal(stack.heavy_metal, mag))}
+    m_self = mag._replace(alpha=np.asarray(mag.alpha) + torques.spin_pumping_self(stack.self_torque, mag))
+    m_hm = mag._replace(alpha=np.asarray(mag.alpha) + torques.spin_pumping_heavy_metal(stack.heavy_metal, mag))
+    return {"self": Device(m_self, torques.drive_self(stack.self_torque, m_self)),
+            stack.baseline: Device(m_hm, torques.drive_heavy_metal(stack.heavy_metal, m_hm))}
+
+
+def without_spin_pumping(stack: Stack) -> Stack:
+    """The stack with the spin-pumping damping of both schemes turned off (alpha = the magnet's own damping).
+
+    Example:
+        >>> float(drives(without_spin_pumping(preset("ni_afmi")))["self"].magnet.alpha)
+        0.03
+    """
+    return stack._replace(self_torque=stack.self_torque._replace(spin_pumping=False),
+                          heavy_metal=stack.heavy_metal._replace(spin_pumping=False))
 
 
 def check_scheme(stack: Stack, scheme: str, where: str) -> str:

@@ -56,6 +56,7 @@ class SelfTorque(NamedTuple):
     length: ArrayLike  # channel length along the current (for Joule energy) [m]
     neel: ArrayLike = (0.0, 1.0, 0.0)  # Neel-vector axis of the AFMI, shape (3,) [-]
     sigma: ArrayLike = (0.0, 1.0, 0.0)  # spin polarisation for I > 0 (sign s_sigma included) [-]
+    spin_pumping: bool = True  # add the spin-pumping damping of the sink interfaces to alpha (spin_pumping_self)
 
 
 class HeavyMetal(NamedTuple):
@@ -70,6 +71,8 @@ class HeavyMetal(NamedTuple):
     length: ArrayLike  # channel length (for Joule energy) [m]
     beta_fl: ArrayLike = 0.0  # field-like / damping-like ratio [-]
     sigma: ArrayLike = (0.0, 1.0, 0.0)  # spin polarisation for I > 0 [-]
+    xi_fm: ArrayLike = 0.0  # damping-like efficiency of the FM's own torque from the current it shunts (signed) [-]
+    spin_pumping: bool = True  # add the spin-pumping damping of the HM spin sink to alpha (spin_pumping_heavy_metal)
 
 
 # field -> (lower bound, strict, unit) of the validated parameters; None: any finite value
@@ -78,7 +81,7 @@ _SELF_RANGES = {"theta_fm": (None, False, "-"), "a_par": (0.0, False, "-"), "a_p
                 "rho_fm": (0.0, True, "Ohm m"), "width": (0.0, True, "m"), "length": (0.0, True, "m")}
 _HM_RANGES = {"xi_inf": (None, False, "-"), "rho_hm": (0.0, True, "Ohm m"), "lambda_s": (0.0, True, "m"),
               "thickness": (0.0, True, "m"), "rho_fm": (0.0, True, "Ohm m"), "width": (0.0, True, "m"),
-              "length": (0.0, True, "m"), "beta_fl": (None, False, "-")}
+              "length": (0.0, True, "m"), "beta_fl": (None, False, "-"), "xi_fm": (None, False, "-")}
 
 
 def _validate(params, ranges: dict, vectors: tuple, what: str, where: str):
@@ -243,9 +246,11 @@ def drive_self(st: SelfTorque, mag: Magnet) -> Drive:
 def drive_heavy_metal(hm: HeavyMetal, mag: Magnet) -> Drive:
     """Per-ampere coefficients of heavy-metal SOT with current shunting and Oersted field.
 
-    H_DL = hbar xi_HM(t) J_HM/(2 e mu0 M_s t_F); Oersted field J_HM t_HM/2 along -y for an FM on top of
-    the HM with the current along +x (docs/physics.md §1.6; Liu et al., Science 336, 555 (2012) [M]).
-    Baseline for Choi et al. 2025.
+    H_DL = hbar [xi_HM(t) J_HM + xi_FM J_F]/(2 e mu0 M_s t_F): the spin Hall torque of the HM current plus the FM's own
+    (self-)torque from the current J_F it shunts (``hm.xi_fm``, 0 in the presets; the same mechanism as the
+    self-torque stack, docs/physics.md §1.4, with the HM as the spin sink); H_FL = beta_FL xi_HM-part; Oersted field
+    J_HM t_HM/2 along -y for an FM on top of the HM with the current along +x (docs/physics.md §1.6; Liu et al.,
+    Science 336, 555 (2012) [M]). Baseline for Choi et al. 2025.
 
     Example:
         >>> from pbits.device import magnet
@@ -253,10 +258,95 @@ def drive_heavy_metal(hm: HeavyMetal, mag: Magnet) -> Drive:
         >>> bool(d.dl < 0)
         True
     """
-    j_hm, _ = current_density_heavy_metal(hm, mag, 1.0)
-    dl = h_dl(xi_heavy_metal(hm), j_hm, mag.ms, mag.thickness)
+    j_hm, j_f = current_density_heavy_metal(hm, mag, 1.0)
+    dl_hm = h_dl(xi_heavy_metal(hm), j_hm, mag.ms, mag.thickness)
+    dl = dl_hm + h_dl(hm.xi_fm, j_f, mag.ms, mag.thickness)
     oe = np.array([0.0, -1.0, 0.0]) * (j_hm * hm.thickness / 2)
-    return Drive(dl, hm.beta_fl * dl, _unit(hm.sigma), oe)
+    return Drive(dl, hm.beta_fl * dl_hm, _unit(hm.sigma), oe)
+
+
+# --- spin pumping: the sink that absorbs the spin current also damps the magnet ----------------------------------
+G_FACTOR = 2.0  # Lande g of the FM [-]
+MU_B = 9.2740100783e-24  # Bohr magneton [J/T]
+H_OVER_E2 = 2 * np.pi * C.HBAR / C.E_CHARGE**2  # h/e^2, the resistance quantum [Ohm]
+
+
+def spin_pumping_damping(g_mix: ArrayLike, ms: ArrayLike, thickness: ArrayLike) -> np.ndarray:
+    """Gilbert damping added by spin pumping into a sink: delta_alpha = g mu_B g_r/(4 pi M_s t_F) [-].
+
+    g_r [1/m^2] is the (effective) spin-mixing conductance per area, in units of e^2/h (Tserkovnyak, Brataas & Bauer,
+    PRL 88, 117601 (2002), eq. (4)); g = 2.
+
+    Example:
+        >>> round(float(spin_pumping_damping(1e19, 8e5, 5e-9)), 4)  # a Py(5 nm)/Pt-like interface
+        0.0037
+    """
+    return G_FACTOR * MU_B * np.asarray(g_mix, dtype=float) / (4 * np.pi * np.asarray(ms, dtype=float)
+                                                                * np.asarray(thickness, dtype=float))
+
+
+def mixing_conductance_self(st: SelfTorque) -> np.ndarray:
+    """g_r [1/m^2] of the FM's two sink interfaces (AFMI and cap) from the spin-loss fractions that set xi_DL.
+
+    a = G/(G + sigma_F/lambda) (docs/physics.md §1.4) gives G = (sigma_F/lambda) a/(1 - a) [S/m^2] per interface and
+    g_r = (h/e^2) G. The AFMI's a is the one at the stack's polarisation (:func:`loss_fraction`), the same number that
+    sets the torque: by Onsager reciprocity the interface that absorbs the spin current also pumps spin out of the
+    precessing magnet (Tserkovnyak, Brataas & Bauer, PRL 88, 117601 (2002)). The conductance convention (G = (e^2/h)
+    g_r or 2 e^2/h g_r) is uncertain by a factor 2.
+
+    Example:
+        >>> round(float(mixing_conductance_self(preset_self("ni"))) / 1e20, 2)  # a_AFMI = 0.8 on Ni
+        4.13
+    """
+    out = 0.0
+    for a in (np.asarray(loss_fraction(st), dtype=float), np.asarray(st.a_cap, dtype=float)):
+        if np.any(a >= 1):
+            raise ValueError(f"torques.mixing_conductance_self: a spin-loss fraction of 1 is a perfect sink with an "
+                             f"infinite spin-pumping damping; use a < 1 or spin_pumping=False, got {a!r}")
+        out = out + (1.0 / (np.asarray(st.rho_fm) * np.asarray(st.lam))) * a / (1 - a) * H_OVER_E2
+    return out
+
+
+def mixing_conductance_heavy_metal(hm: HeavyMetal) -> np.ndarray:
+    """g_r [1/m^2] of a heavy-metal spin sink: (h/e^2) tanh(t_HM/lambda_s)/(rho_HM lambda_s).
+
+    The spin conductance of a diffusive normal metal of thickness t_HM (Tserkovnyak, Brataas, Bauer & Halperin, Rev. Mod.
+    Phys. 77, 1375 (2005)), taken as the effective mixing conductance, i.e. an interface that does not limit it
+    (an upper bound) [P].
+
+    Example:
+        >>> round(float(mixing_conductance_heavy_metal(preset_heavy_metal("pt"))) / 1e19, 2)
+        5.72
+    """
+    lam = np.asarray(hm.lambda_s, dtype=float)
+    return H_OVER_E2 * np.tanh(np.asarray(hm.thickness) / lam) / (np.asarray(hm.rho_hm) * lam)
+
+
+def spin_pumping_self(st: SelfTorque, mag: Magnet) -> np.ndarray:
+    """delta_alpha of the FM on the AFMI/cap stack (0 with ``st.spin_pumping`` off); see :func:`mixing_conductance_self`.
+
+    Example:
+        >>> from pbits.device import magnet
+        >>> round(float(spin_pumping_self(preset_self("ni"), magnet.preset("ni_afmi"))), 3)  # ~0.1 a/(1 - a)
+        0.423
+    """
+    if not st.spin_pumping:
+        return np.zeros_like(np.asarray(mag.alpha, dtype=float))
+    return spin_pumping_damping(mixing_conductance_self(st), mag.ms, mag.thickness)
+
+
+def spin_pumping_heavy_metal(hm: HeavyMetal, mag: Magnet) -> np.ndarray:
+    """delta_alpha of the FM on the heavy metal (0 with ``hm.spin_pumping`` off); see
+    :func:`mixing_conductance_heavy_metal`.
+
+    Example:
+        >>> from pbits.device import magnet
+        >>> round(float(spin_pumping_heavy_metal(preset_heavy_metal("pt"), magnet.preset("ni_afmi"))), 3)
+        0.059
+    """
+    if not hm.spin_pumping:
+        return np.zeros_like(np.asarray(mag.alpha, dtype=float))
+    return spin_pumping_damping(mixing_conductance_heavy_metal(hm), mag.ms, mag.thickness)
 
 
 def drive_stt(mag: Magnet, *, polarization: float, area: float, lam: float = 1.0, beta: float = 0.0,
