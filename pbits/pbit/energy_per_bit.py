@@ -138,7 +138,7 @@ def calibrate_drives(key, devs: list[Device], *, span: float = 3.0, n_points: in
     """Calibrate several drives of the *same* magnet in one sLLG run (currents in units of each I0_theory).
 
     Each drive is rescaled by a current unit u: first its :func:`pbits.theory.i0_theory` times
-    1 + 1/(1 + Delta), then the I0 of a short pilot run on the grid 0, +-2^k u (k = -3..3; a quarter of the
+    1 + 1/(1 + Delta), then the I0 of a short pilot run on the grid 0, +-2^k u (k = -3..2; a quarter of the
     duration but at least 8 x :func:`pbits.pbit.theory.tau_estimate`; a quarter of the magnets). The batch then runs
     over x = I/u in [-span, span] (``n_points``) and the fitted I0 and errors are scaled back by u.
 
@@ -159,8 +159,10 @@ def calibrate_drives(key, devs: list[Device], *, span: float = 3.0, n_points: in
     k_p, key = jax.random.split(key)
     units = np.array([float(np.max(np.asarray(calibrate.default_currents(d, span=1.0, n_points=2)))) for d in devs])
     batch = _batch([_scaled(d, u) for d, u in zip(devs, units)])
-    # pilot on a geometric grid 0, +-2^k (the in-plane theory can be off by a few), then +-span fitted I0
-    pos = 2.0 ** np.arange(-3, 4)
+    # pilot on a geometric grid 0, +-2^k (the in-plane theory can be off by a few), then +-span fitted I0; the grid
+    # stops at 4 u: far above the critical current (I0 ~ I_c0/Delta) the drive excites precession and <s> need not
+    # be monotonic, which misleads the pilot fit
+    pos = 2.0 ** np.arange(-3, 3)
     tau = float(np.min([np.min(theory.tau_estimate(d.magnet)) for d in devs]))
     dur = 25 * tau if duration is None else max(duration / 4, 8 * tau)
     pilot = transfer.measure(k_p, batch, np.concatenate([-pos[::-1], [0.0], pos]), n_magnets=max(8, n_magnets // 4),
