@@ -21,7 +21,7 @@ import numpy as np
 from circuits.cli import common
 from pbits import constants as C
 from pbits.analysis import energy, switching
-from pbits.device import magnet, stack, torques
+from pbits.device import magnet, pumping, stack, torques
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -104,14 +104,14 @@ def summary(st: stack.Stack, *, t_p: float = 1e-9) -> dict:
             "lambda_m": float(sel.lam), "xi_dl": xi_s, "xi_fl": xi_s * float(sel.beta_fl),
             "mu0_h_dl_T_per_1e11_A_per_m2": C.MU0 * float(torques.h_dl(xi_s, 1e11, mag.ms, t)),
             "alpha": float(devs["self"].magnet.alpha),
-            "delta_alpha_spin_pumping": float(torques.spin_pumping_self(sel, mag)),
+            "delta_alpha_spin_pumping": float(pumping.spin_pumping_self(sel, mag)),
         },
         "baseline": {
             "name": name, "xi_hm": xi_h, "rho_hm_ohm_m": float(hm.rho_hm),
             "thickness_m": float(hm.thickness),
             "mu0_h_dl_T_per_1e11_A_per_m2": C.MU0 * float(torques.h_dl(xi_h, 1e11, mag.ms, t)),
             "alpha": float(devs[name].magnet.alpha),
-            "delta_alpha_spin_pumping": float(torques.spin_pumping_heavy_metal(hm, mag)),
+            "delta_alpha_spin_pumping": float(pumping.spin_pumping_heavy_metal(hm, mag)),
         },
     }
     try:

@@ -18,7 +18,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from pbits import constants as C
-from pbits.device import demag, magnet, torques
+from pbits.device import demag, magnet, pumping, torques
 
 
 class Device(NamedTuple):
@@ -143,8 +143,8 @@ def drives(stack: Stack) -> dict[str, Device]:
 
     ``stack.magnet.alpha`` is the free layer's own damping; each device adds the spin-pumping damping of the sinks it
     sits on (Tserkovnyak, Brataas & Bauer, PRL 88, 117601 (2002)): the AFMI/cap interfaces of the self-torque stack,
-    from the same spin-loss fractions that set its torque (:func:`pbits.device.torques.spin_pumping_self`), and the
-    heavy metal (:func:`pbits.device.torques.spin_pumping_heavy_metal`). ``spin_pumping=False`` on the self-torque or
+    from the same spin-loss fractions that set its torque (:func:`pbits.device.pumping.spin_pumping_self`), and the
+    heavy metal (:func:`pbits.device.pumping.spin_pumping_heavy_metal`). ``spin_pumping=False`` on the self-torque or
     heavy-metal parameters turns it off.
 
     Example:
@@ -153,8 +153,8 @@ def drives(stack: Stack) -> dict[str, Device]:
         (['pt', 'self'], 0.453, 0.089)
     """
     mag = stack.magnet
-    m_self = mag._replace(alpha=np.asarray(mag.alpha) + torques.spin_pumping_self(stack.self_torque, mag))
-    m_hm = mag._replace(alpha=np.asarray(mag.alpha) + torques.spin_pumping_heavy_metal(stack.heavy_metal, mag))
+    m_self = mag._replace(alpha=np.asarray(mag.alpha) + pumping.spin_pumping_self(stack.self_torque, mag))
+    m_hm = mag._replace(alpha=np.asarray(mag.alpha) + pumping.spin_pumping_heavy_metal(stack.heavy_metal, mag))
     return {"self": Device(m_self, torques.drive_self(stack.self_torque, m_self)),
             stack.baseline: Device(m_hm, torques.drive_heavy_metal(stack.heavy_metal, m_hm))}
 

@@ -11,7 +11,9 @@ For a low-barrier p-bit with <s> = tanh(I/I0 + offset) (calibrated from sLLG, :m
 
 The self-torque of the FM/AFM-insulator stack (Choi et al., Nature Communications 2025,
 doi:10.1038/s41467-025-61073-w) and a heavy-metal SOT baseline (Pt, beta-Ta or beta-W, docs/physics.md §1.6) bias the
-*same* magnet, so tau_c is the same and the ratio of energies is (R_HM I0_HM^2)/(R_F I0_self^2). The ratio is
+*same* magnet; at equal damping tau_c is the same and the ratio of energies is (R_HM I0_HM^2)/(R_F I0_self^2); with
+the spin-pumping damping of each scheme's sink (:func:`pbits.device.stack.drives`, docs/physics.md §1.8) the two
+magnets differ in alpha and each has its own tau_c. The ratio is
 computed from parameters and sLLG fits, and always reported with the baseline it was computed against (the
 press release's "up to 3x" is never used as an input).
 
@@ -21,7 +23,7 @@ times a damping-like field of the same size (:mod:`pbits.pbit.energy_range`). A 
 field-like torque and not the other measures bookkeeping, not the torque mechanism; :func:`compare` therefore gives
 *both* schemes the same kinds of torque: damping-like only (``torques="dl"``, the default) or damping-like,
 field-like and, where the geometry has one, the Oersted field (``torques="all"``), and says which. tau_c is measured
-once for the shared magnet (both schemes' zero-current points and a field probe pooled), so it cancels from the ratio,
+once for a shared magnet (both schemes' zero-current points and a field probe pooled), so it cancels from the ratio,
 and every energy carries a standard error and a range over the inputs the sources leave open
 (:func:`pbits.pbit.energy_range.ratio_range`).
 
@@ -369,7 +371,7 @@ def dissipation_sweep(key, stack: Stack, a_afmi: ArrayLike, *, sllg: bool = True
 
     The spin-loss fraction a_AFMI sets the torque, xi_DL = theta_FM eta(a, a_cap, t_F/lambda), and, through the same
     interface conductance G = (sigma_F/lambda) a/(1 - a), the spin-pumping damping delta_alpha = g mu_B g_r/(4 pi M_s t_F)
-    (Tserkovnyak, Brataas & Bauer, PRL 88, 117601 (2002); :func:`pbits.device.torques.spin_pumping_self`). Without it
+    (Tserkovnyak, Brataas & Bauer, PRL 88, 117601 (2002); :func:`pbits.device.pumping.spin_pumping_self`). Without it
     (fixed alpha) "more loss, less current" holds at every a; with it I_c ~ alpha(a)/xi_DL(a) has a minimum. I_c from
     :func:`pbits.analysis.switching.critical_current` (field-like torque included), E_switch = R I_c^2 x 1 ns, both
     analytic, their optimum on a 400-point grid over [a_cap, 0.995]; E_bit from one sLLG calibration of all 2K devices

@@ -7,7 +7,7 @@ import pytest
 
 from pbits import constants as C
 from pbits.analysis import energy, switching
-from pbits.device import magnet, stack, torques
+from pbits.device import magnet, pumping, stack, torques
 import pbits.sllg as sllg
 
 U = C.UOHM_CM
@@ -141,14 +141,14 @@ def test_spin_pumping_damping_formula_and_ni_numbers():
         s = st._replace(a_par=a, neel=st.sigma)
         g_r = (h / C.E_CHARGE**2) * a / (1 - a) / (float(st.rho_fm) * float(st.lam))
         expected = 2 * mu_b * g_r / (4 * math.pi * 4.8e5 * 3e-9)
-        assert float(torques.spin_pumping_self(s, mag)) == pytest.approx(expected, rel=1e-6)
+        assert float(pumping.spin_pumping_self(s, mag)) == pytest.approx(expected, rel=1e-6)
         # the Ni numbers of the issue: about 0.1 a/(1 - a)
-        assert float(torques.spin_pumping_self(s, mag)) == pytest.approx(0.106 * a / (1 - a), rel=0.01)
-    assert float(torques.spin_pumping_self(st._replace(spin_pumping=False), mag)) == 0.0
+        assert float(pumping.spin_pumping_self(s, mag)) == pytest.approx(0.106 * a / (1 - a), rel=0.01)
+    assert float(pumping.spin_pumping_self(st._replace(spin_pumping=False), mag)) == 0.0
     d = stack.drives(stack.preset("ni_afmi"))
-    assert float(d["self"].magnet.alpha) == pytest.approx(0.03 + float(torques.spin_pumping_self(st, mag)))
+    assert float(d["self"].magnet.alpha) == pytest.approx(0.03 + float(pumping.spin_pumping_self(st, mag)))
     with pytest.raises(ValueError, match="perfect sink"):
-        torques.spin_pumping_self(st._replace(a_par=1.0, neel=st.sigma), mag)
+        pumping.spin_pumping_self(st._replace(a_par=1.0, neel=st.sigma), mag)
 
 
 def test_spin_pumping_sets_the_neel_brown_time():
@@ -163,7 +163,7 @@ def test_spin_pumping_sets_the_neel_brown_time():
     st = torques.preset_self("ni", thickness=float(mag.thickness))._replace(a_par=0.5, neel=(0.0, 1.0, 0.0))
     dev = stack.drives(stack.Stack(mag, st, torques.preset_heavy_metal("pt"), "pt"))["self"]
     alpha = float(dev.magnet.alpha)
-    assert alpha == pytest.approx(0.1 + float(torques.spin_pumping_self(st, mag)))
+    assert alpha == pytest.approx(0.1 + float(pumping.spin_pumping_self(st, mag)))
     tau_n = float(magnet.derived(dev.magnet).tau_n)
     tau_0 = float(magnet.derived(mag).tau_n)
     assert tau_0 / tau_n > 1.5  # the spin pumping matters here
