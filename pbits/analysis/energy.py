@@ -134,23 +134,28 @@ def compare_at_critical_current(mag: Magnet, st: torques.SelfTorque, hm: torques
                                 name: str = "heavy metal") -> Comparison:
     """Energy of a pulse at each scheme's zero-temperature critical current, with HM/FM shunting.
 
-    Both schemes switch the same magnet; I_c0 from :func:`pbits.analysis.switching.critical_current`
-    (docs/physics.md §3.3), energies from :func:`pulse_energy_self` and :func:`pulse_energy_heavy_metal`.
-    Oersted field and field-like torque do not enter I_c0 (sigma || easy axis). Choi et al. 2025.
+    Both schemes switch the same magnet, each with the damping of its own sinks (spin pumping,
+    :func:`pbits.device.stack.drives`; off with ``spin_pumping=False`` on ``st``/``hm``); I_c0 from
+    :func:`pbits.analysis.switching.critical_current` (docs/physics.md §3.3: field-like torques enter as
+    1/(1 + alpha beta_FL), the Oersted field along the easy axis likewise), energies from :func:`pulse_energy_self` and
+    :func:`pulse_energy_heavy_metal`. Choi et al. 2025.
 
     Example:
         >>> from pbits.device.magnet import preset
-        >>> c = compare_at_critical_current(preset("ni_afmi"), torques.preset_self("ni"),
-        ...                                 torques.preset_heavy_metal("pt"), t_p=1e-9, name="Pt")
+        >>> c = compare_at_critical_current(preset("ni_afmi"), torques.preset_self("ni")._replace(spin_pumping=False),
+        ...                                 torques.preset_heavy_metal("pt")._replace(spin_pumping=False), t_p=1e-9,
+        ...                                 name="Pt")
         >>> c.ratio > 1
         True
     """
-    i_self = float(switching.critical_current(Device(mag, torques.drive_self(st, mag))))
-    i_hm = float(switching.critical_current(Device(mag, torques.drive_heavy_metal(hm, mag))))
+    d = _stack.drives(Stack(mag, st, hm, "hm"))
+    i_self = float(switching.critical_current(d["self"]))
+    i_hm = float(switching.critical_current(d["hm"]))
     e_s = float(pulse_energy_self(st, mag, i_self, t_p))
     e_b = float(pulse_energy_heavy_metal(hm, mag, i_hm, t_p))
     desc = (f"{name} (xi_inf = {float(hm.xi_inf):.3g}, rho = {float(hm.rho_hm) / 1e-8:.4g} uOhm cm, "
-            f"t = {float(hm.thickness) * 1e9:.3g} nm), I_c0 = {i_hm:.4g} A vs self-torque I_c0 = {i_self:.4g} A")
+            f"t = {float(hm.thickness) * 1e9:.3g} nm, alpha = {float(d['hm'].magnet.alpha):.3g}), I_c0 = {i_hm:.4g} A "
+            f"vs self-torque I_c0 = {i_self:.4g} A (alpha = {float(d['self'].magnet.alpha):.3g})")
     ratio = e_b / e_s if e_s > 0 else float("nan")  # alpha = 0: I_c0 = 0 in both schemes, no ratio
     return Comparison(ratio, e_s, e_b, desc, "critical current, with shunting")
 

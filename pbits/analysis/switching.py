@@ -40,22 +40,41 @@ def critical_field(mag: _magnet.Magnet) -> np.ndarray:
 def critical_current(device: Device) -> np.ndarray:
     """Zero-temperature critical current I_c0 [A] for a drive whose sigma is along the easy axis.
 
-    I_c0 = H_DL,c / (H_DL per ampere), see :func:`critical_field` (docs/physics.md §3.3). Raises if sigma is
-    not collinear with the easy axis (then use :func:`threshold_current`, a T = 0 simulation).
+    The field-like torque -gamma0 H_FL m x sigma and the Oersted field act as a field along the easy axis, which
+    lowers the stiffness of the state being destabilised; with the damping-like threshold of :func:`critical_field`
+    (Sun, PRB 62, 570 (2000); Liu et al., Science 336, 555 (2012)) the instability sits at
+
+        I_c = alpha (H_1 + H_2)/2 / |g_DL s + alpha (g_FL s + g_Oe.n)|,   s = sigma.n = +-1,
+
+    with g the per-ampere fields of the drive (docs/physics.md §3.3). Without an Oersted field this is
+    I_c0/(1 + alpha beta_FL) with I_c0 = H_DL,c/g_DL (Taniguchi, Mitani & Hayashi, arXiv:1503.01478 discuss the
+    field-like correction). Raises if sigma is not collinear with the easy axis (then use :func:`threshold_current`,
+    a T = 0 simulation).
 
     Example:
         >>> from pbits.device import torques
         >>> mag = _magnet.preset("ni_afmi")
-        >>> dev = Device(mag, torques.drive_self(torques.preset_self("ni"), mag))
-        >>> round(float(critical_current(dev)) * 1e3, 2)  # mA
-        0.21
+        >>> dev = Device(mag, torques.drive_self(torques.preset_self("ni")._replace(beta_fl=0.0), mag))
+        >>> i_c0 = float(critical_current(dev))
+        >>> dev_fl = Device(mag, torques.drive_self(torques.preset_self("ni")._replace(beta_fl=2.0), mag))
+        >>> round(i_c0 / float(critical_current(dev_fl)), 4)  # 1 + alpha beta_FL = 1 + 0.03 * 2
+        1.06
     """
     s = np.asarray(device.drive.sigma, dtype=float)
     n = np.asarray(device.magnet.easy_axis, dtype=float)
-    if np.any(np.abs(np.abs(np.sum(s * n, axis=0)) - 1) > 1e-6):
+    s, n = np.broadcast_arrays(s, n)
+    sn = np.sum(s * n, axis=0)
+    if np.any(np.abs(np.abs(sn) - 1) > 1e-6):
         raise ValueError("switching.critical_current: the drive's sigma is not along the easy axis; "
                          "use switching.threshold_current (a T = 0 simulation) instead")
-    return critical_field(device.magnet) / np.abs(np.asarray(device.drive.dl, dtype=float))
+    oe = np.asarray(device.drive.oe, dtype=float)
+    oe, n2 = np.broadcast_arrays(oe, n)
+    oe_n = np.sum(oe * n2, axis=0)
+    alpha = np.asarray(device.magnet.alpha, dtype=float)
+    g = (np.asarray(device.drive.dl, dtype=float) * sn
+         + alpha * (np.asarray(device.drive.fl, dtype=float) * sn + oe_n))
+    with np.errstate(divide="ignore"):
+        return critical_field(device.magnet) / np.abs(g)
 
 
 def _perp(n: np.ndarray) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from pbits import constants as C
+from pbits.device import demag
 
 
 class Magnet(NamedTuple):
@@ -218,12 +219,16 @@ def volume_for_delta(delta: float, *, ms: float, hk_eff: float, temperature: flo
     return 2 * C.KB * temperature * delta / (C.MU0 * ms * hk_eff)
 
 
-# --- presets -----------------------------------------------------------------------------------
-# Thin-disk demag factors to leading order in t/d, N_x = N_y ~ (pi/4) t/d (Beleggia et al. 2005) [M].
+# --- presets ---------------------------------------------------------------------------------
+# Demagnetising factors of the presets are the exact magnetometric factors of their shapes (pbits.device.demag:
+# circular and elliptic cylinders; Beleggia, De Graef & Millev, J. Phys. D 38, 3333 (2005); Chen, Brug & Goldfarb,
+# IEEE Trans. Magn. 27, 3601 (1991)).
 _T_DISK, _D_DISK = 2e-9, 50e-9
-_NXY = math.pi / 4 * _T_DISK / _D_DISK
-_DISK_DEMAG = (_NXY, _NXY, 1 - 2 * _NXY)
 _DISK_AREA = math.pi * _D_DISK**2 / 4
+
+
+def _disk_demag():
+    return demag.cylinder(_D_DISK / 2, _T_DISK)
 
 
 def _hk_for_delta(delta, ms, volume, demag_gap, temperature=300.0):
@@ -234,25 +239,27 @@ def _hk_for_delta(delta, ms, volume, demag_gap, temperature=300.0):
 def _presets() -> dict[str, Magnet]:
     v_disk = _DISK_AREA * _T_DISK
     ms = 1.1e6  # CoFeB, docs/physics.md §2.4 example
-    gap_pma = _DISK_DEMAG[2] - _DISK_DEMAG[0]
+    disk = _disk_demag()
+    gap_pma = disk[2] - disk[0]
     # Ni(3 nm) ellipse 150 x 50 nm, long axis y (the Choi et al. 2025 stack geometry is not published;
-    # sizes are ours). Demag factors are inputs [M]: N_x - N_y = 0.032 gives Delta ~ 19 at 300 K.
+    # sizes are ours), with the exact elliptic-cylinder factors: N_x - N_y = 0.070 gives Delta ~ 43 at 300 K.
     ni_area = math.pi / 4 * 150e-9 * 50e-9
+    ni_demag = demag.elliptic_cylinder(25e-9, 75e-9, 3e-9)
     return {
         # Perpendicular CoFeB disk 50 nm x 2 nm, Delta = 40 (a stable memory-type magnet).
         "pma": make(ms=ms, thickness=_T_DISK, area=_DISK_AREA, alpha=0.01,
-                    hk=_hk_for_delta(40.0, ms, v_disk, gap_pma), easy_axis=(0, 0, 1), demag=_DISK_DEMAG),
+                    hk=_hk_for_delta(40.0, ms, v_disk, gap_pma), easy_axis=(0, 0, 1), demag=disk),
         # Low-barrier perpendicular disk, Delta = 1 (anisotropy nearly compensates the shape term).
         "pma_low_barrier": make(ms=ms, thickness=_T_DISK, area=_DISK_AREA, alpha=0.01,
                                 hk=_hk_for_delta(1.0, ms, v_disk, gap_pma), easy_axis=(0, 0, 1),
-                                demag=_DISK_DEMAG),
+                                demag=disk),
         # Low-barrier circular in-plane disk: easy y with Delta = 1, hard axis z with H_D ~ M_s.
         "inplane_low_barrier": make(ms=ms, thickness=_T_DISK, area=_DISK_AREA, alpha=0.01,
                                     hk=_hk_for_delta(1.0, ms, v_disk, 0.0), easy_axis=(0, 1, 0),
-                                    demag=_DISK_DEMAG),
+                                    demag=disk),
         # Choi et al. 2025 type stack: Ni(3 nm) on an AFM insulator, in-plane easy axis y (type-y geometry).
         "ni_afmi": make(ms=4.8e5, thickness=3e-9, area=ni_area, alpha=0.03, hk=0.0, easy_axis=(0, 1, 0),
-                        demag=(0.045, 0.013, 0.942)),
+                        demag=ni_demag),
     }
 
 

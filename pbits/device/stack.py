@@ -18,7 +18,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from pbits import constants as C
-from pbits.device import magnet, torques
+from pbits.device import demag, magnet, pumping, torques
 
 
 class Device(NamedTuple):
@@ -141,13 +141,33 @@ def load(path: str) -> Stack:
 def drives(stack: Stack) -> dict[str, Device]:
     """The two devices to compare, keyed by scheme: ``{"self": ..., "<baseline>": ...}``.
 
+    ``stack.magnet.alpha`` is the free layer's own damping; each device adds the spin-pumping damping of the sinks it
+    sits on (Tserkovnyak, Brataas & Bauer, PRL 88, 117601 (2002)): the AFMI/cap interfaces of the self-torque stack,
+    from the same spin-loss fractions that set its torque (:func:`pbits.device.pumping.spin_pumping_self`), and the
+    heavy metal (:func:`pbits.device.pumping.spin_pumping_heavy_metal`). ``spin_pumping=False`` on the self-torque or
+    heavy-metal parameters turns it off.
+
     Example:
-        >>> sorted(drives(preset("ni_afmi")))
-        ['pt', 'self']
+        >>> d = drives(preset("ni_afmi"))
+        >>> sorted(d), round(float(d["self"].magnet.alpha), 3), round(float(d["pt"].magnet.alpha), 3)
+        (['pt', 'self'], 0.453, 0.089)
     """
     mag = stack.magnet
-    return {"self": Device(mag, torques.drive_self(stack.self_torque, mag)),
-            stack.baseline: Device(mag, torques.drive_heavy_metal(stack.heavy_metal, mag))}
+    m_self = mag._replace(alpha=np.asarray(mag.alpha) + pumping.spin_pumping_self(stack.self_torque, mag))
+    m_hm = mag._replace(alpha=np.asarray(mag.alpha) + pumping.spin_pumping_heavy_metal(stack.heavy_metal, mag))
+    return {"self": Device(m_self, torques.drive_self(stack.self_torque, m_self)),
+            stack.baseline: Device(m_hm, torques.drive_heavy_metal(stack.heavy_metal, m_hm))}
+
+
+def without_spin_pumping(stack: Stack) -> Stack:
+    """The stack with the spin-pumping damping of both schemes turned off (alpha = the magnet's own damping).
+
+    Example:
+        >>> float(drives(without_spin_pumping(preset("ni_afmi")))["self"].magnet.alpha)
+        0.03
+    """
+    return stack._replace(self_torque=stack.self_torque._replace(spin_pumping=False),
+                          heavy_metal=stack.heavy_metal._replace(spin_pumping=False))
 
 
 def check_scheme(stack: Stack, scheme: str, where: str) -> str:
@@ -167,7 +187,8 @@ def ni_disk(baseline: str = "pt", *, delta: float = 1.0, diameter: float = 50e-9
     """A low-barrier p-bit with the self-torque stack of Choi et al. 2025: Ni(3 nm) on an easy-axis AFMI.
 
     Ni free layer (M_s = 4.8e5 A/m, t_F = 3 nm, alpha = 0.03; docs/physics.md §1.5), a circular disk of
-    ``diameter`` with thin-disk demag factors N_x = N_y = (pi/4) t/d (Beleggia et al., J. Phys. D 38, 3333 (2005)),
+    ``diameter`` with the exact magnetometric factors of a circular cylinder (:func:`pbits.device.demag.cylinder`;
+    Chen, Brug & Goldfarb, IEEE Trans. Magn. 27, 3601 (1991)),
     easy axis y with the crystalline H_K that gives thermal stability ``delta`` at 300 K; Ni/AFMI self-torque from
     the poster efficiencies (xi_DL = 0.083 for sigma || n, rho = 25 uOhm cm) and the heavy-metal ``baseline``
     (``pt``, ``ta``, ``w``; docs/physics.md §1.6) on the same channel. Sizes are ours (the paper's are not published).
@@ -181,11 +202,11 @@ def ni_disk(baseline: str = "pt", *, delta: float = 1.0, diameter: float = 50e-9
     if not (np.isfinite(delta) and delta > 0 and np.isfinite(diameter) and diameter > 0):
         raise ValueError(f"stack.ni_disk: delta and diameter must be finite and > 0, got {delta!r}, {diameter!r}")
     t, ms = 3e-9, 4.8e5
-    nxy = math.pi / 4 * t / diameter
+    nxy, _, nz = demag.cylinder(diameter / 2, t)
     area = math.pi * diameter**2 / 4
     hk = 2 * C.KB * 300.0 * delta / (C.MU0 * ms * area * t)
     mag = magnet.make(ms=ms, thickness=t, area=area, alpha=0.03, hk=hk, easy_axis=(0, 1, 0),
-                      demag=(nxy, nxy, 1 - 2 * nxy))
+                      demag=(nxy, nxy, nz))
     st = torques.preset_self("ni", thickness=t, width=diameter, length=diameter)
     hm = torques.preset_heavy_metal(baseline, rho_fm=float(st.rho_fm), width=diameter, length=diameter)
     return Stack(mag, st, hm, baseline)

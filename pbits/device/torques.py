@@ -56,6 +56,7 @@ class SelfTorque(NamedTuple):
     length: ArrayLike  # channel length along the current (for Joule energy) [m]
     neel: ArrayLike = (0.0, 1.0, 0.0)  # Neel-vector axis of the AFMI, shape (3,) [-]
     sigma: ArrayLike = (0.0, 1.0, 0.0)  # spin polarisation for I > 0 (sign s_sigma included) [-]
+    spin_pumping: bool = True  # add the spin-pumping damping of the sink interfaces to alpha (spin_pumping_self)
 
 
 class HeavyMetal(NamedTuple):
@@ -70,6 +71,8 @@ class HeavyMetal(NamedTuple):
     length: ArrayLike  # channel length (for Joule energy) [m]
     beta_fl: ArrayLike = 0.0  # field-like / damping-like ratio [-]
     sigma: ArrayLike = (0.0, 1.0, 0.0)  # spin polarisation for I > 0 [-]
+    xi_fm: ArrayLike = 0.0  # damping-like efficiency of the FM's own torque from the current it shunts (signed) [-]
+    spin_pumping: bool = True  # add the spin-pumping damping of the HM spin sink to alpha (spin_pumping_heavy_metal)
 
 
 # field -> (lower bound, strict, unit) of the validated parameters; None: any finite value
@@ -78,7 +81,7 @@ _SELF_RANGES = {"theta_fm": (None, False, "-"), "a_par": (0.0, False, "-"), "a_p
                 "rho_fm": (0.0, True, "Ohm m"), "width": (0.0, True, "m"), "length": (0.0, True, "m")}
 _HM_RANGES = {"xi_inf": (None, False, "-"), "rho_hm": (0.0, True, "Ohm m"), "lambda_s": (0.0, True, "m"),
               "thickness": (0.0, True, "m"), "rho_fm": (0.0, True, "Ohm m"), "width": (0.0, True, "m"),
-              "length": (0.0, True, "m"), "beta_fl": (None, False, "-")}
+              "length": (0.0, True, "m"), "beta_fl": (None, False, "-"), "xi_fm": (None, False, "-")}
 
 
 def _validate(params, ranges: dict, vectors: tuple, what: str, where: str):
@@ -243,9 +246,11 @@ def drive_self(st: SelfTorque, mag: Magnet) -> Drive:
 def drive_heavy_metal(hm: HeavyMetal, mag: Magnet) -> Drive:
     """Per-ampere coefficients of heavy-metal SOT with current shunting and Oersted field.
 
-    H_DL = hbar xi_HM(t) J_HM/(2 e mu0 M_s t_F); Oersted field J_HM t_HM/2 along -y for an FM on top of
-    the HM with the current along +x (docs/physics.md §1.6; Liu et al., Science 336, 555 (2012) [M]).
-    Baseline for Choi et al. 2025.
+    H_DL = hbar [xi_HM(t) J_HM + xi_FM J_F]/(2 e mu0 M_s t_F): the spin Hall torque of the HM current plus the FM's own
+    (self-)torque from the current J_F it shunts (``hm.xi_fm``, 0 in the presets; the same mechanism as the
+    self-torque stack, docs/physics.md §1.4, with the HM as the spin sink); H_FL = beta_FL xi_HM-part; Oersted field
+    J_HM t_HM/2 along -y for an FM on top of the HM with the current along +x (docs/physics.md §1.6; Liu et al.,
+    Science 336, 555 (2012) [M]). Baseline for Choi et al. 2025.
 
     Example:
         >>> from pbits.device import magnet
@@ -253,10 +258,11 @@ def drive_heavy_metal(hm: HeavyMetal, mag: Magnet) -> Drive:
         >>> bool(d.dl < 0)
         True
     """
-    j_hm, _ = current_density_heavy_metal(hm, mag, 1.0)
-    dl = h_dl(xi_heavy_metal(hm), j_hm, mag.ms, mag.thickness)
+    j_hm, j_f = current_density_heavy_metal(hm, mag, 1.0)
+    dl_hm = h_dl(xi_heavy_metal(hm), j_hm, mag.ms, mag.thickness)
+    dl = dl_hm + h_dl(hm.xi_fm, j_f, mag.ms, mag.thickness)
     oe = np.array([0.0, -1.0, 0.0]) * (j_hm * hm.thickness / 2)
-    return Drive(dl, hm.beta_fl * dl, _unit(hm.sigma), oe)
+    return Drive(dl, hm.beta_fl * dl_hm, _unit(hm.sigma), oe)
 
 
 def drive_stt(mag: Magnet, *, polarization: float, area: float, lam: float = 1.0, beta: float = 0.0,

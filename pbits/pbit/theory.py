@@ -46,7 +46,7 @@ def tau_estimate(mag: _magnet.Magnet) -> np.ndarray:
         mv = C.MU0 * np.asarray(mag.ms) * np.asarray(mag.volume)
         t_deph = 1.0 / (C.GAMMA0 * np.sqrt(np.asarray(d.h_d) * kt / mv))
     out = np.minimum(t_axial, 4 * np.atleast_1d(t_deph) * np.exp(np.minimum(delta, 30.0)))
-    return out.reshape(np.shape(d.delta))
+    return out.reshape(np.broadcast_shapes(np.shape(d.delta), np.shape(d.tau_n)))
 
 
 def h0_theory(mag: _magnet.Magnet) -> np.ndarray:

@@ -42,13 +42,14 @@ class TransferCurve(NamedTuple):
     mean_abs: np.ndarray  # <|m.n|> [-] (normalisation of the in-plane oracle O17)
     tau_c: np.ndarray  # integrated autocorrelation time of s(t) [s]
     tau_m: np.ndarray  # integrated autocorrelation time of m.n(t) [s]
-    dwell: np.ndarray  # mean dwell time between switches (hysteresis +-0.5 on m.n) [s]
+    dwell: np.ndarray  # mean dwell time between switches (hysteresis +-0.5 on m.n): total time / switches [s]
     n_magnets: int  # independent magnets per current (and device)
     duration: float  # recorded time per magnet after burn-in [s]
+    tau_c_err: np.ndarray | None = None  # standard error of tau_c from 8 independent groups of magnets [s]
 
 
 class Fit(NamedTuple):
-    """Weighted least-squares fit <s> = amplitude * tanh(I/I0 + offset)."""
+    """Weighted least-squares fit <s> = amplitude * tanh(z + cubic z^3), z = I/I0 + offset (cubic = 0: the tanh)."""
 
     i0: np.ndarray  # current scale I0 [A] (gain = 1/I0)
     offset: np.ndarray  # offset [-]
@@ -57,6 +58,7 @@ class Fit(NamedTuple):
     i0_err: np.ndarray  # standard error of I0 [A]
     offset_err: np.ndarray  # standard error of the offset [-]
     chi2: np.ndarray  # chi^2 per degree of freedom [-]
+    cubic: np.ndarray | float = 0.0  # shape coefficient c of tanh(z + c z^3) (0 for shape="tanh") [-]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -71,6 +73,7 @@ def _component(axis: np.ndarray) -> int | None:
     return None
 
 
+PER_DEVICE = ("mean", "stderr", "mean_m", "stderr_m", "mean_abs", "tau_c", "tau_m", "dwell", "tau_c_err")
 SCALARS = ("ms", "volume", "thickness", "alpha", "hk", "temperature")
 VECTORS = ("easy_axis", "demag")
 
@@ -225,22 +228,27 @@ def _statistics(x, events, cur, shape, rec_dt: float, duration: float) -> Transf
     s = np.sign(x)
     per_s, per_m, per_a = (v.reshape(shape) for v in (s.mean(axis=0), x.mean(axis=0), np.abs(x).mean(axis=0)))
     sq = math.sqrt(n_magnets)
-    tau_c, tau_m = np.empty((p, k)), np.empty((p, k))
+    tau_c, tau_m, tau_err = np.empty((p, k)), np.empty((p, k)), np.full((p, k), np.nan)
     xs, ss = x.reshape(n_rec, p, k, n_magnets), s.reshape(n_rec, p, k, n_magnets)
+    groups = min(8, n_magnets // 2)  # independent groups of magnets for the standard error of tau_c
     with np.errstate(divide="ignore", invalid="ignore"):  # a saturated (constant) s(t) has no tau: NaN
         for i in range(p):
             for j in range(k):
                 tau_c[i, j] = traces.autocorrelation_time(ss[:, i, j], rec_dt)
                 tau_m[i, j] = traces.autocorrelation_time(xs[:, i, j], rec_dt)
-    dsum = events.dwell_sum.sum(axis=0).reshape(shape).sum(axis=-1)
-    dcnt = events.dwell_count.sum(axis=0).reshape(shape).sum(axis=-1)
+                if groups >= 2:
+                    g = [traces.autocorrelation_time(ss[:, i, j, q::groups], rec_dt) for q in range(groups)]
+                    tau_err[i, j] = np.std(g, ddof=1) / np.sqrt(groups)
+    # mean dwell = total time / switches (the censored-exponential estimate of docs/physics.md §3.2), not the mean of
+    # the completed dwells, which long dwells (more often cut by the end of the run) bias short by ~1/(dwells per magnet)
+    occ = events.occupancy.sum(axis=0).reshape(shape).sum(axis=-1)
+    exits = events.exits.sum(axis=0).reshape(shape).sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        dwell = np.where(dcnt > 0, dsum / np.maximum(dcnt, 1), np.nan)
+        dwell = np.where(exits > 0, occ / np.maximum(exits, 1), np.nan)
     out = TransferCurve(cur, per_s.mean(-1), per_s.std(-1, ddof=1) / sq, per_m.mean(-1), per_m.std(-1, ddof=1) / sq,
-                        per_a.mean(-1), tau_c, tau_m, dwell, int(n_magnets), duration)
+                        per_a.mean(-1), tau_c, tau_m, dwell, int(n_magnets), duration, tau_err)
     if p == 1:
-        out = out._replace(**{name: getattr(out, name)[0] for name in
-                              ("mean", "stderr", "mean_m", "stderr_m", "mean_abs", "tau_c", "tau_m", "dwell")})
+        out = out._replace(**{name: getattr(out, name)[0] for name in PER_DEVICE})
     return out
 
 
@@ -248,7 +256,7 @@ def _statistics(x, events, cur, shape, rec_dt: float, duration: float) -> Transf
 # fit
 
 
-def _fit_one(i, y, se, *, free_amplitude: bool, span: float, se_floor: float):
+def _fit_one(i, y, se, *, free_amplitude: bool, span: float, se_floor: float, cubic: bool = False):
     w = 1.0 / (se * se + se_floor * se_floor)
     # initial guess: linear fit of atanh(y) on the unsaturated points
     a0 = max(np.max(np.abs(y)), 1e-3) * 1.02 if free_amplitude else 1.0
@@ -258,26 +266,41 @@ def _fit_one(i, y, se, *, free_amplitude: bool, span: float, se_floor: float):
     else:
         g, o = 1.0 / max(np.max(np.abs(i)), 1e-300), 0.0
     scale = 1.0 / max(np.max(np.abs(i)), 1e-300)
-    theta = np.array([g / scale, o, a0])  # gain in units of 1/max|I|
-    n_par = 3 if free_amplitude else 2
+    theta = np.array([g / scale, o, a0, 0.0])  # gain in units of 1/max|I|, offset, amplitude, cubic
+    active = [0, 1] + ([2] if free_amplitude else []) + ([3] if cubic else [])
+    n_par = len(active)
     u = i * scale
     lam = 1e-3
+
+    def parts(th):
+        z = th[0] * u + th[1]
+        t = np.tanh(z + th[3] * z**3)
+        return z, t
+
     def model(th):
-        return th[2] * np.tanh(th[0] * u + th[1])
+        return th[2] * parts(th)[1]
+
+    def jacobian(th):
+        z, t = parts(th)
+        d = th[2] * (1 - t * t)
+        dz = d * (1 + 3 * th[3] * z * z)
+        return np.stack([dz * u, dz, t, d * z**3], axis=1)[:, active]
+
     def cost(th):
         return float(np.sum(w * (y - model(th)) ** 2))
+
     c = cost(theta)
-    for _ in range(200):
-        t = np.tanh(theta[0] * u + theta[1])
-        d = theta[2] * (1 - t * t)
-        jac = np.stack([d * u, d, t], axis=1)[:, :n_par]
+    for _ in range(300):
+        jac = jacobian(theta)
         r = y - model(theta)
         jtw = jac.T * w
         a = jtw @ jac
         b = jtw @ r
         step = np.linalg.solve(a + lam * np.diag(np.diag(a) + 1e-12), b)
         trial = theta.copy()
-        trial[:n_par] += step
+        trial[active] += step
+        if cubic:
+            trial[3] = max(trial[3], 0.0)  # c < 0 would make tanh(z + c z^3) non-monotonic
         ct = cost(trial)
         if ct < c:
             theta, lam = trial, lam / 3
@@ -289,9 +312,7 @@ def _fit_one(i, y, se, *, free_amplitude: bool, span: float, se_floor: float):
             lam *= 5
             if lam > 1e8:
                 break
-    t = np.tanh(theta[0] * u + theta[1])
-    d = theta[2] * (1 - t * t)
-    jac = np.stack([d * u, d, t], axis=1)[:, :n_par]
+    jac = jacobian(theta)
     dof = max(y.size - n_par, 1)
     chi2 = c / dof
     try:
@@ -304,11 +325,16 @@ def _fit_one(i, y, se, *, free_amplitude: bool, span: float, se_floor: float):
     inside = np.abs(i) <= span * abs(i0)
     res = y - model(theta)
     rms = float(np.sqrt(np.mean(res[inside] ** 2))) if inside.any() else float("nan")
-    return i0, theta[1], theta[2], rms, i0_err, math.sqrt(max(cov[1, 1], 0.0)), chi2
+    return i0, theta[1], theta[2], rms, i0_err, math.sqrt(max(cov[1, 1], 0.0)), chi2, theta[3]
 
 
-def fit(curve: TransferCurve, *, readout: str = "sign", span: float = 3.0, se_floor: float = 2e-3) -> Fit:
+def fit(curve: TransferCurve, *, readout: str = "sign", span: float = 3.0, se_floor: float = 2e-3,
+        shape: str = "tanh") -> Fit:
     """Weighted least-squares fit of ``amplitude * tanh(I/I0 + offset)`` to a transfer curve.
+
+    ``shape="cubic"`` fits ``amplitude * tanh(z + c z^3)``, z = I/I0 + offset, c >= 0: a low-barrier in-plane disk
+    (Delta <~ 0.5) responds less steeply near zero bias and saturates faster than tanh (its sign output is not the
+    Ising limit of docs/physics.md §3.4), which one shape parameter absorbs; <s> stays odd in z and monotonic.
 
     ``readout="sign"``: the digital output <sgn(m.n)>, amplitude fixed to 1 (the behavioural p-bit
     <s> = tanh(I/I0 + offset), docs/physics.md §3.4, §4). ``readout="analog"``: <m.n> with a free amplitude
@@ -327,19 +353,21 @@ def fit(curve: TransferCurve, *, readout: str = "sign", span: float = 3.0, se_fl
     """
     if readout not in ("sign", "analog"):
         raise ValueError(f"transfer.fit: readout must be 'sign' or 'analog', got {readout!r}")
+    if shape not in ("tanh", "cubic"):
+        raise ValueError(f"transfer.fit: shape must be 'tanh' or 'cubic' (tanh(z + c z^3)), got {shape!r}")
     y = np.asarray(curve.mean if readout == "sign" else curve.mean_m, dtype=float)
     se = np.asarray(curve.stderr if readout == "sign" else curve.stderr_m, dtype=float)
     i = np.asarray(curve.currents, dtype=float)
     if y.ndim == 1:
         return Fit(*(np.asarray(v) for v in _fit_one(i, y, se, free_amplitude=readout == "analog", span=span,
-                                                     se_floor=se_floor)))
-    rows = [_fit_one(i, y[q], se[q], free_amplitude=readout == "analog", span=span, se_floor=se_floor)
-            for q in range(y.shape[0])]
+                                                     se_floor=se_floor, cubic=shape == "cubic")))
+    rows = [_fit_one(i, y[q], se[q], free_amplitude=readout == "analog", span=span, se_floor=se_floor,
+                     cubic=shape == "cubic") for q in range(y.shape[0])]
     return Fit(*(np.asarray(col, dtype=float) for col in zip(*rows)))
 
 
 def evaluate(f: Fit, currents: ArrayLike) -> np.ndarray:
-    """The fitted behavioural transfer curve amplitude * tanh(I/I0 + offset) at ``currents`` [A].
+    """The fitted behavioural transfer curve amplitude * tanh(z + cubic z^3), z = I/I0 + offset, at ``currents`` [A].
 
     Example:
         >>> ft = Fit(*(np.asarray(v) for v in (1e-6, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0)))
@@ -348,6 +376,9 @@ def evaluate(f: Fit, currents: ArrayLike) -> np.ndarray:
     """
     i = np.asarray(currents, dtype=float)
     if np.ndim(f.i0) == 0:
-        return float(f.amplitude) * np.tanh(i / float(f.i0) + float(f.offset))
-    a, i0, off = (np.asarray(v, dtype=float)[..., None] for v in (f.amplitude, f.i0, f.offset))
-    return a * np.tanh(i / i0 + off)  # (P, K) for P fitted devices
+        z = i / float(f.i0) + float(f.offset)
+        return float(f.amplitude) * np.tanh(z + float(f.cubic) * z**3)
+    a, i0, off, c = (np.asarray(v, dtype=float)[..., None] for v in (f.amplitude, f.i0, f.offset,
+                                                                      np.broadcast_to(f.cubic, np.shape(f.i0))))
+    z = i / i0 + off
+    return a * np.tanh(z + c * z**3)  # (P, K) for P fitted devices

@@ -198,7 +198,8 @@ def simulate(key, device: Device, m0: ArrayLike, *, dt: float, n_steps: int,
     platform = jax.default_backend() if mesh is None else mesh.devices.flat[0].platform
     c = coefficients(device, dt, dtype=dtype)
     ends, levels = _segment_ends(wf, dt), jnp.asarray(wf.levels, dtype=dtype)
-    ev, ev_par = _events.start(events, m0, dtype) if events is not None else (None, None)
+    ev, ev_par = (_events.start(events, m0, dtype, _dt_over_tau(device, dt, n)) if events is not None
+                  else (None, None))
     one = jnp.ones((), dtype)
     m0, c, levels, ev, ev_par = sharding.put_batch_last((m0, c, levels, ev, ev_par), n, mesh)
     key, ends, one = sharding.put_batch_last((key, ends, one), -1, mesh)  # replicated
@@ -216,6 +217,13 @@ def simulate(key, device: Device, m0: ArrayLike, *, dt: float, n_steps: int,
 
     loop = chunks.run_chunks(advance, (m0, ev), total=n_steps, chunk=chunk, progress=progress)
     return _assemble(loop, m0, names, n, dt, record_every)
+
+
+def _dt_over_tau(device: Device, dt: float, n: int) -> np.ndarray:
+    """dt/tau_N per magnet (0 without thermal noise), for the continuous-time event detector."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tau = np.broadcast_to(np.asarray(_magnet.derived(device.magnet).tau_n, dtype=float), (n,))
+        return np.where(np.isfinite(tau) & (tau > 0), dt / tau, 0.0)
 
 
 def _assemble(loop: chunks.Loop, m0, names, n, dt, record_every) -> Result:

@@ -21,7 +21,7 @@ def max_field(device, max_current: float = 0.0) -> float:
     Example:
         >>> from pbits.device.stack import Device
         >>> round(max_field(Device(_magnet.preset("inplane_low_barrier"))) / 1.1e6, 2)  # ~ H_D = M_s (N_z - N_y)
-        0.91
+        0.84
     """
     mag, drv = device.magnet, device.drive
     ms = np.asarray(mag.ms, dtype=float)

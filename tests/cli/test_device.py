@@ -36,7 +36,7 @@ def test_cli_transfer_text_and_errors(capsys):
                                  "--baseline", "ta"])
     assert cli_device.run(args) == 0
     text = capsys.readouterr().out
-    assert "ni_low_barrier" in text and "energy per random bit" in text and "ta without Oersted" in text
+    assert "ni_low_barrier" in text and "energy per random bit" in text and "damping-like only for both" in text
     with pytest.raises(ValueError, match="low-barrier"):
         cli_device.run(_parser().parse_args(["--transfer", "--preset", "ni_afmi"]))
     with pytest.raises(ValueError, match="--magnets"):
@@ -51,7 +51,13 @@ def test_cli_device_json_and_text(capsys, tmp_path):
     assert cli_device.run(parser.parse_args(["--preset", "ni_afmi", "--json"])) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["self_torque"]["xi_dl"] == pytest.approx(0.083, rel=1e-4)
-    assert out["energy"]["ratio_baseline_over_self"] > 1 and "pt" in out["energy"]["baseline"]
+    # spin pumping into the AFMI (a = 0.8) raises the self-torque magnet's damping far above Pt's
+    assert out["self_torque"]["alpha"] > out["baseline"]["alpha"] > 0.03
+    assert out["energy"]["ratio_baseline_over_self"] < 1 and "pt" in out["energy"]["baseline"]
+    assert cli_device.run(parser.parse_args(["--preset", "ni_afmi", "--json", "--no-spin-pumping"])) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["self_torque"]["alpha"] == out["baseline"]["alpha"] == 0.03
+    assert out["energy"]["ratio_baseline_over_self"] > 1
     params = tmp_path / "dev.json"
     params.write_text(json.dumps({"magnet": {"ms": 4.8e5, "thickness": 3e-9, "area": 5.9e-15, "alpha": 0.03,
                                              "easy_axis": [0, 1, 0], "demag": [0.045, 0.013, 0.942]},
@@ -111,17 +117,35 @@ def test_zero_damping_is_reported_not_a_crash(tmp_path, capsys):
     params = tmp_path / "p.json"
     params.write_text(json.dumps({"magnet": {"ms": 4.8e5, "thickness": 3e-9, "area": 5.9e-15, "alpha": 0.0,
                                              "easy_axis": [0, 1, 0], "demag": [0.045, 0.013, 0.942]}}))
-    assert cli_device.run(_parser().parse_args(["--params", str(params), "--json"])) == 0
+    assert cli_device.run(_parser().parse_args(["--params", str(params), "--json", "--no-spin-pumping"])) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["self_torque"]["i_c0_A"] == 0.0 and out["energy"]["ratio_baseline_over_self"] != \
         out["energy"]["ratio_baseline_over_self"]  # NaN: no ratio of two zero energies
 
 
 @pytest.mark.parametrize("argv, message", [(["--magnets", "8"], "--magnets do.* not apply"),
-                                           (["--switching", "--oersted"], "--oersted do.* not apply"),
+                                           (["--switching", "--oersted", "1"], "--oersted do.* not apply"),
+                                           (["--transfer", "--oersted", "-1"], "--oersted .without --torques all"),
+                                           (["--switching", "--sweep"], "one at a time"),
                                            (["--transfer", "--trials", "3"], "--trials do.* not apply"),
                                            (["--points", "3"], "--points do.* not apply"),
                                            (["--switching", "--transfer"], "one at a time")])
 def test_device_options_that_do_not_apply_are_refused(argv, message):
     with pytest.raises(ValueError, match=message):
         cli_device.run(_parser().parse_args(argv))
+
+
+def test_cli_sweep_reports_the_optimum(capsys):
+    """``--sweep``: with spin pumping the critical current has a minimum inside (0, 1); with alpha fixed it falls
+    all the way (docs/physics.md §1.4; Tserkovnyak, Brataas & Bauer 2002)."""
+    assert cli_device.run(_parser().parse_args(["--sweep", "0.1:0.9:9", "--json"])) == 0
+    out = json.loads(capsys.readouterr().out)
+    a_with, a_without = out["optimum_a_afmi"]["i_c"]["with_spin_pumping"], out["optimum_a_afmi"]["i_c"]["without"]
+    assert 0.2 < a_with < 0.6 and a_without > 0.9
+    ic = out["with_spin_pumping"]["i_c_A"]
+    assert min(ic) < ic[0] and min(ic) < ic[-1]
+    assert all(x > y for x, y in zip(out["without_spin_pumping"]["i_c_A"], out["without_spin_pumping"]["i_c_A"][1:]))
+    assert cli_device.run(_parser().parse_args(["--sweep"])) == 0
+    assert "optimum a_AFMI" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="LO:HI:N"):
+        cli_device.run(_parser().parse_args(["--sweep", "0.1-0.9"]))

@@ -73,3 +73,16 @@ def test_O16_thermally_activated_switching_collinear_torque():
     assert abs(mean - analytic.mean_m(xi, delta)) < 4 * se, (mean, analytic.mean_m(xi, delta), se)
     # beta = 2 barrier picture: Delta (1 -+ I/I_c0)^2 gives a ratio ~ exp(4 Delta I/I_c0) (within 25 % here)
     assert ratio == pytest.approx(math.exp(4 * delta * frac), rel=0.25)
+
+
+@pytest.mark.parametrize("beta", [0.0, 3.0])
+def test_critical_current_with_field_like_torque(beta):
+    """Uniaxial (PMA) magnet, collinear DL + FL torque, T = 0: the DL torque acts as an axial field H_DL/alpha and the
+    FL as H_FL, so the switching threshold is exactly I_c0/(1 + alpha beta) (docs/physics.md §3.3). The analytic
+    critical current must say so, and a T = 0 run must switch at 1.02x and not at 0.98x of it."""
+    mag = magnet.make(ms=1e6, thickness=1e-9, volume=1e-24, alpha=0.1, hk=HK, temperature=0.0)
+    dev = stack.Device(mag, torques.Drive(1.0, beta, (0.0, 0.0, 1.0), (0.0, 0.0, 0.0)))
+    i_c = float(switching.critical_current(dev))
+    assert i_c == pytest.approx(0.1 * HK / (1 + 0.1 * beta), rel=1e-12)
+    _, switched = switching.threshold_current(dev, [0.98 * i_c, 1.02 * i_c], width=3000 * UNIT, dt=0.02 * UNIT)
+    assert switched.tolist() == [False, True]

@@ -7,7 +7,7 @@ import pytest
 
 from pbits import constants as C
 from pbits.analysis import energy, switching
-from pbits.device import magnet, stack, torques
+from pbits.device import magnet, pumping, stack, torques
 import pbits.sllg as sllg
 
 U = C.UOHM_CM
@@ -75,14 +75,24 @@ def test_O24_energy_ratio_calculator():
     assert ta.ratio == pytest.approx(5.6, rel=0.01)
     assert pt.ratio == pytest.approx(2.0, rel=0.01)
     assert "beta-Ta" in ta.baseline and "Pt" in pt.baseline
-    # with the current divider (FM shunting) the advantage over Pt rises above the no-shunt figure of merit
+    # at equal damping (spin pumping off) the current divider (FM shunting) lifts the advantage over Pt above the
+    # no-shunt figure of merit
     mag = magnet.preset("ni_afmi")
-    st, hm = torques.preset_self("ni"), torques.preset_heavy_metal("pt")
+    st = torques.preset_self("ni")._replace(spin_pumping=False)
+    hm = torques.preset_heavy_metal("pt")._replace(spin_pumping=False)
     full = energy.compare_at_critical_current(mag, st, hm, t_p=1e-9, name="Pt")
     fom = energy.figure_of_merit_ratio((float(hm.rho_hm), float(hm.thickness), float(torques.xi_heavy_metal(hm))),
                                        (float(st.rho_fm), 3e-9, float(torques.xi_self(st, 3e-9))), name="Pt")
     assert full.ratio > fom.ratio > 1
     assert "Pt" in full.baseline and full.e_self > 0
+    # with the spin-pumping damping of both sinks (a_AFMI = 0.8: alpha 0.45 vs 0.09 on Pt) the ratio falls below 1,
+    # scaled by the squared damping ratio (I_c0 ~ alpha; docs/physics.md §1.8) up to the field-like and Oersted terms,
+    # which enter I_c as alpha (H_FL + H_Oe) (§3.3) and so change with alpha too (a 16 % effect here)
+    sp = energy.compare_at_critical_current(mag, st._replace(spin_pumping=True), hm._replace(spin_pumping=True),
+                                            t_p=1e-9, name="Pt")
+    a_s = 0.03 + float(pumping.spin_pumping_self(st._replace(spin_pumping=True), mag))
+    a_h = 0.03 + float(pumping.spin_pumping_heavy_metal(hm._replace(spin_pumping=True), mag))
+    assert sp.ratio < 1 and sp.ratio == pytest.approx(full.ratio * (a_h / a_s) ** 2, rel=0.25)
 
 
 def test_joule_energy_formula():
@@ -128,3 +138,52 @@ def test_stt_angular_factor_and_sun_threshold():
     down = sllg.rhs(np.array([0.1, 0.0, -0.995]), dev, 1e-4) - sllg.rhs(np.array([0.1, 0.0, -0.995]), dev._replace(
         drive=d2._replace(dl=0.0, fl=0.0)), 1e-4)
     assert float(np.linalg.norm(down)) > 2 * float(np.linalg.norm(up))
+
+
+def test_spin_pumping_damping_formula_and_ni_numbers():
+    """delta_alpha = g mu_B g_r/(4 pi M_s t_F) (Tserkovnyak, Brataas & Bauer, PRL 88, 117601 (2002)) with
+    g_r = (h/e^2) (sigma_F/lambda) a/(1 - a) from the same spin-loss fraction that sets xi_DL (docs/physics.md §1.4)."""
+    st = torques.preset_self("ni")
+    mag = magnet.preset("ni_afmi")
+    h = 2 * math.pi * C.HBAR
+    mu_b = C.E_CHARGE * C.HBAR / (2 * 9.1093837015e-31)
+    for a in (0.2, 0.5, 0.8):
+        s = st._replace(a_par=a, neel=st.sigma)
+        g_r = (h / C.E_CHARGE**2) * a / (1 - a) / (float(st.rho_fm) * float(st.lam))
+        expected = 2 * mu_b * g_r / (4 * math.pi * 4.8e5 * 3e-9)
+        assert float(pumping.spin_pumping_self(s, mag)) == pytest.approx(expected, rel=1e-6)
+        # the Ni numbers of the issue: about 0.1 a/(1 - a)
+        assert float(pumping.spin_pumping_self(s, mag)) == pytest.approx(0.106 * a / (1 - a), rel=0.01)
+    assert float(pumping.spin_pumping_self(st._replace(spin_pumping=False), mag)) == 0.0
+    d = stack.drives(stack.preset("ni_afmi"))
+    assert float(d["self"].magnet.alpha) == pytest.approx(0.03 + float(pumping.spin_pumping_self(st, mag)))
+    with pytest.raises(ValueError, match="perfect sink"):
+        pumping.spin_pumping_self(st._replace(a_par=1.0, neel=st.sigma), mag)
+
+
+def test_spin_pumping_sets_the_neel_brown_time():
+    """A Delta = 0 magnet on a sink: m_z decorrelates as exp(-t/tau_N) with tau_N = (1 + alpha^2) mu0 M_s V/
+    (2 alpha gamma0 k_B T) at alpha = alpha_0 + delta_alpha (docs/physics.md §2.4, §3.2); fitted within 3 % (O5's
+    accuracy), and far from the value at alpha_0."""
+    rng = np.random.default_rng(1)
+    n = 2000
+    hk = 1e5
+    unit = 1 / (C.GAMMA0 * hk)
+    mag = magnet.uniaxial(0.0, 0.1, hk=hk)
+    st = torques.preset_self("ni", thickness=float(mag.thickness))._replace(a_par=0.5, neel=(0.0, 1.0, 0.0))
+    dev = stack.drives(stack.Stack(mag, st, torques.preset_heavy_metal("pt"), "pt"))["self"]
+    alpha = float(dev.magnet.alpha)
+    assert alpha == pytest.approx(0.1 + float(pumping.spin_pumping_self(st, mag)))
+    tau_n = float(magnet.derived(dev.magnet).tau_n)
+    tau_0 = float(magnet.derived(mag).tau_n)
+    assert tau_0 / tau_n > 1.5  # the spin pumping matters here
+    m0 = rng.normal(size=(3, n))
+    r = sllg.simulate(jax.random.key(5), dev, m0 / np.linalg.norm(m0, axis=0), dt=0.02 * unit, n_steps=3000,
+                      record=("mz",), record_every=5)
+    from pbits.analysis import traces
+    c = traces.autocorrelation(r.trace["mz"], mean=0.0)
+    t = 5 * 0.02 * unit * np.arange(c.size)
+    sel = t <= 1.5 * tau_n
+    tau_fit = -np.sum(t[sel] ** 2) / np.sum(t[sel] * np.log(c[sel]))
+    print(f"alpha = {alpha:.3f}: fitted tau = {tau_fit / tau_n:.4f} tau_N (tau_N at alpha_0: {tau_0 / tau_n:.3f})")
+    assert tau_fit == pytest.approx(tau_n, rel=0.03)
