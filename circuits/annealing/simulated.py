@@ -250,14 +250,20 @@ def _advance(key, model, classes, betas_now: Callable, c: int, use_packed: bool,
         return (key, model_d, cls, state, sharding.put(bs, mesh), jnp.int32(start), jnp.int32(start + m), rule,
                 half, tables)
 
+    return _timed(_chunk, args, rates), args
+
+
+def _timed(chunk_fn, args, rates: list) -> Callable:
+    """The loop's ``advance(state, done, m)``: run the jitted ``chunk_fn`` on ``args(state, done, m)``, wait for it,
+    and append ``(m, seconds)`` to ``rates`` (the sweep rate a re-timed run is fitted to)."""
     def advance(state, done, m):
         t0 = time.perf_counter()
-        state, tb, tm = _chunk(*args(state, done, m))
+        state, tb, tm = chunk_fn(*args(state, done, m))
         trace = ChunkTrace(np.asarray(tb)[:m], np.asarray(tm)[:m])  # waits for the chunk
         rates.append((m, time.perf_counter() - t0))
         return state, trace
 
-    return advance, args
+    return advance
 
 
 @jax.jit
@@ -358,14 +364,7 @@ def _advance_dense(key, model, betas_now: Callable, c: int, mesh, update, n_repl
         bs = jnp.asarray(np.resize(schedules.segment(betas_now(), start, m), c))  # padded; sweeps >= t_end skipped
         return key, tables, state, sharding.put(bs, mesh), jnp.int32(start), jnp.int32(start + m), rule
 
-    def advance(state, done, m):
-        t0 = time.perf_counter()
-        state, tb, tm = _dense_chunk(*args(state, done, m))
-        trace = ChunkTrace(np.asarray(tb)[:m], np.asarray(tm)[:m])  # waits for the chunk
-        rates.append((m, time.perf_counter() - t0))
-        return state, trace
-
-    return advance, args, _dense_chunk
+    return _timed(_dense_chunk, args, rates), args, _dense_chunk
 
 
 @jax.jit

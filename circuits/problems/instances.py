@@ -35,6 +35,16 @@ def _check_size(value, least: int, name: str, where: str) -> int:
     return int(value)
 
 
+def _lattice(L: int, dims: int, seed: int, name: str) -> Graph:
+    """The periodic hypercubic lattice L^dims with +/-1 weights: each vertex joined to its next neighbour along
+    every axis (dims L^dims edges; vertex index in C order of the coordinates)."""
+    L = _check_size(L, 3, "L", f"instances.{name}")
+    i = np.arange(L ** dims).reshape((L,) * dims)
+    edges = np.concatenate([np.stack([i.ravel(), np.roll(i, -1, axis=a).ravel()], 1) for a in range(dims)])
+    return Graph(L ** dims, edges.astype(np.int64), _signs(np.random.default_rng(seed), len(edges)),
+                 f"{name}_L{L}_s{seed}")
+
+
 def torus2d(L: int = 100, *, seed: int = 0) -> Graph:
     """The L x L periodic square lattice with +/-1 weights (2 L^2 edges; vertex ``x * L + y``).
 
@@ -42,11 +52,7 @@ def torus2d(L: int = 100, *, seed: int = 0) -> Graph:
     >>> g.n, len(g.edges), sorted(set(g.weights.tolist()))
     (16, 32, [-1.0, 1.0])
     """
-    L = _check_size(L, 3, "L", "instances.torus2d")
-    i = np.arange(L * L).reshape(L, L)
-    edges = np.concatenate([np.stack([i.ravel(), np.roll(i, -1, axis=a).ravel()], 1) for a in (0, 1)])
-    return Graph(L * L, edges.astype(np.int64), _signs(np.random.default_rng(seed), len(edges)),
-                 f"torus2d_L{L}_s{seed}")
+    return _lattice(L, 2, seed, "torus2d")
 
 
 def ea3d(L: int = 16, *, seed: int = 0) -> Graph:
@@ -56,11 +62,7 @@ def ea3d(L: int = 16, *, seed: int = 0) -> Graph:
     >>> g.n, len(g.edges)
     (27, 81)
     """
-    L = _check_size(L, 3, "L", "instances.ea3d")
-    i = np.arange(L ** 3).reshape(L, L, L)
-    edges = np.concatenate([np.stack([i.ravel(), np.roll(i, -1, axis=a).ravel()], 1) for a in (0, 1, 2)])
-    return Graph(L ** 3, edges.astype(np.int64), _signs(np.random.default_rng(seed), len(edges)),
-                 f"ea3d_L{L}_s{seed}")
+    return _lattice(L, 3, seed, "ea3d")
 
 
 def complete(n: int = 2000, *, seed: int = 0) -> Graph:
