@@ -35,6 +35,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from circuits.problems.gset import Graph
+from pbits.runtime import memory
 
 DENSE_UP_TO = 3000  # vertices: above this, or for sparse graphs, Lanczos and a sparse factorisation
 FILL_LIMIT = 3e7  # non-zeros of the sparse factors allowed for the inertia check (about 0.5 GB)
@@ -124,15 +125,20 @@ def eigenvalue_bound(graph: Graph, *, rank: int | None = None, time_limit: float
     if not (sweeps >= 0 and np.isfinite(time_limit) and time_limit >= 0):
         raise ValueError(f"bounds.eigenvalue_bound: sweeps must be >= 0 and time_limit a finite number of "
                          f"seconds >= 0, got {sweeps!r}, {time_limit!r}")
+    m = len(graph.edges)
+    dense = n <= DENSE_UP_TO and (n <= 300 or 2 * m > 0.1 * n * n)
+    k = int(rank or min(16, math.ceil(math.sqrt(2 * n))))
+    # before anything is allocated: the Laplacian and its copies, V and the fields, or three dense n x n arrays
+    need = 24.0 * n * n if dense else 8.0 * n * (3 * k + 8) + 64.0 * m
+    memory.check(need, "bounds.eigenvalue_bound", f"{n} spins, {m} edges, rank {k}", "the graph's size (or "
+                 "skip the bound: --bound-time 0)")
     L = laplacian(graph)
-    dense = n <= DENSE_UP_TO and (n <= 300 or L.nnz > 0.1 * n * n)
     C = (L / 4.0).tocsr()
     off = (C - sp.diags(C.diagonal())).tocsr()
     if dense and n > 300:  # row-by-row mixing on a dense graph costs seconds: the flat diagonal's bound instead
         u = -L.diagonal() + L.diagonal().mean()
         bound, certified = _certify(L.toarray() + np.diag(u), u, n, True)
         return CutBound(float(bound), certified, 0, time.perf_counter() - t0)
-    k = int(rank or min(16, math.ceil(math.sqrt(2 * n))))
     V = np.random.default_rng(0).standard_normal((n, k))
     V /= np.linalg.norm(V, axis=1, keepdims=True)
     classes = coloring.greedy(maxcut.to_ising(graph), balance=False)
