@@ -207,3 +207,35 @@ def wafer(params, *, path: str | None = None):
         ax.set_xlabel(lab)
     axs[0].set_ylabel("devices")
     return _finish(fig, path)
+
+
+def sampling(samples, *, path=None):
+    """Energy histogram and energy autocorrelation rho(t) at each beta of a Boltzmann sampling run; returns the
+    figure.
+
+    Args:
+        samples: a :class:`circuits.sampling.boltzmann.Samples`.
+        path: save the figure here (e.g. "samples.png").
+    """
+    from circuits.sampling import diagnostics
+
+    plt = _pyplot()
+    fig, (ax_h, ax_c) = plt.subplots(1, 2, figsize=(9, 3.6))
+    for j, beta in enumerate(samples.betas):
+        e = samples.energy[:, j, :]
+        levels, counts = np.unique(e, return_counts=True)
+        if levels.size <= 80:  # discrete levels (integer couplings): the probability of each
+            ax_h.plot(levels, counts / e.size, "o-", ms=3, label=f"beta = {beta:.4g}")
+        else:
+            ax_h.hist(e.ravel(), bins=60, histtype="step", density=True, label=f"beta = {beta:.4g}")
+        rho, tau = diagnostics.autocorrelation(e), diagnostics.integrated_time(e)
+        lags = np.arange(min(rho.size, max(20, int(10 * tau))))
+        ax_c.plot(lags * samples.thin, rho[:lags.size], label=f"tau_int = {tau * samples.thin:.3g} sweeps")
+    ax_h.set_xlabel("energy")
+    ax_h.set_ylabel("probability (levels) or density")
+    ax_h.legend(fontsize=8)
+    ax_c.axhline(0.0, color="0.7", lw=0.8)
+    ax_c.set_xlabel("lag [sweeps]")
+    ax_c.set_ylabel("energy autocorrelation")
+    ax_c.legend(fontsize=8)
+    return _finish(fig, path)

@@ -15,6 +15,7 @@ COMMANDS = {
     "maxcut": ("circuits.cli.maxcut", "solve a Max-Cut problem with a p-bit annealer"),
     "factor": ("circuits.cli.factor", "factor an integer with p-bits (factor-bit network or reversed multiplier)"),
     "device": ("circuits.cli.device", "derived parameters and switching of a nanomagnet device"),
+    "sample": ("circuits.cli.sample", "Boltzmann samples by chromatic Gibbs, with their diagnostics"),
 }
 
 
