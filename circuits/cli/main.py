@@ -15,6 +15,7 @@ COMMANDS = {
     "maxcut": ("circuits.cli.maxcut", "solve a Max-Cut problem with a p-bit annealer"),
     "factor": ("circuits.cli.factor", "factor an integer with p-bits (factor-bit network or reversed multiplier)"),
     "device": ("circuits.cli.device", "derived parameters and switching of a nanomagnet device"),
+    "solve": ("circuits.cli.solve", "the lowest energy of an Ising or QUBO problem within a time budget"),
     "sample": ("circuits.cli.sample", "Boltzmann samples by chromatic Gibbs, with their diagnostics"),
 }
 
@@ -85,13 +86,13 @@ def use_compile_cache() -> str | None:
 
 def entry() -> int:
     """The ``pbits`` console script: the compilation cache (:func:`use_compile_cache`), one XLA CPU device per core
-    for ``maxcut`` (not with ``--distributed``, where each process keeps its one device and the replicas split over
+    for ``maxcut`` and ``solve`` (not with ``--distributed``, where each process keeps its one device and the replicas split over
     the processes), then :func:`main`."""
-    use_compile_cache()
-    if len(sys.argv) > 1 and sys.argv[1] == "maxcut" and "--distributed" not in sys.argv:
+    if len(sys.argv) > 1 and sys.argv[1] in ("maxcut", "solve") and "--distributed" not in sys.argv:
         from pbits.runtime import sharding
 
-        sharding.use_cpu_cores()
+        sharding.use_cpu_cores()  # before anything starts the JAX backend
+    use_compile_cache()
     return main()
 
 

@@ -46,7 +46,8 @@ from circuits.model import ising
 from circuits.sampling import rules
 
 INNER = 16  # spins per sub-block: the unrolled sequential loop (compile time grows with it)
-_DEVICE = rules.device_pbit(1.0, 0.0).func  # the function behind every device_pbit rule
+_DEVICE = rules.DEVICE  # the function behind every device_pbit rule (no array made at import: the backend
+# must start after the command line chose its device count)
 
 
 class Tables(NamedTuple):

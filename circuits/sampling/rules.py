@@ -80,6 +80,9 @@ def _device(gain, offset, key, field, beta, spins=None) -> Array:
     return _heat_bath(key, beta * gain * field + offset)
 
 
+DEVICE = _device  # the function behind every device_pbit rule (``rule.func is rules.DEVICE``)
+
+
 def device_pbit(gain, offset) -> Partial:
     """Calibrated device p-bit ``s = sgn(tanh(beta * gain * I + offset) - u)`` with per-p-bit arrays.
 

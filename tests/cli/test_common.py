@@ -46,3 +46,20 @@ def test_readme_command_lines_name_files_that_exist(shared_dir):
         pytest.skip("shared data not found")
     for f in files:
         assert (root / f).resolve().is_file() or Path(f).is_file(), f
+
+
+def test_importing_the_package_leaves_the_device_count_open():
+    """No module makes an array at import, so the command line can still give XLA one CPU device per core after
+    importing everything (an import that started the backend left the CLI on one device)."""
+    import subprocess
+    import sys
+
+    code = ("import circuits, circuits.cli.main, circuits.cli.maxcut, circuits.cli.solve, circuits.cli.sample, "
+            "circuits.cli.device, circuits.cli.factor, circuits.plotting, pbits\n"
+            "from pbits.runtime import sharding\n"
+            "import os; os.environ.pop('XLA_FLAGS', None); sharding.use_cpu_cores(cores=2)\n"
+            "import jax; print(len(jax.devices('cpu')))")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "XLA_FLAGS"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(env, JAX_PLATFORMS="cpu"))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "2"
