@@ -16,6 +16,15 @@ _ENV = (("coordinator_address", ("PBITS_COORDINATOR", "JAX_COORDINATOR_ADDRESS")
         ("process_id", ("PBITS_PROCESS_ID", "JAX_PROCESS_ID")))
 
 
+START: float | None = None  # time.perf_counter() when the ``pbits`` command began (set by circuits.cli.main.main)
+
+
+def started() -> float:
+    """When the running command began (:data:`START`), or now if it was called directly (a test, a notebook):
+    the origin of its ``--time-limit``."""
+    return time.perf_counter() if START is None else START
+
+
 def shared_dir() -> Path:
     """The data directory: ``$PBITS_SHARED``, else ``shared/`` beside the repository."""
     env = os.environ.get("PBITS_SHARED")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import time
 
 # sub-command -> (module, one-line help)
 COMMANDS = {
@@ -46,6 +47,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse ``argv`` and run the sub-command; errors of bad input are one line on stderr (exit code 2)."""
+    from circuits.cli import common
+
+    common.START = time.perf_counter()  # a command's time budget counts from here: reading its input included
     argv = sys.argv[1:] if argv is None else list(argv)
     command = argv[0] if argv and argv[0] in COMMANDS else None
     parser = build_parser(command)

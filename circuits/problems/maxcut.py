@@ -20,15 +20,14 @@ import numpy as np
 from jax import Array
 
 from circuits import device_network
-from circuits.annealing import checkpoint, driver, schedules, simulated, tempering
+from circuits.annealing import anytime, schedules
 from circuits.model import ising
 from circuits.problems.gset import Graph
-from circuits.sampling import rules
 from pbits.pbit import calibrate
-from pbits.runtime import memory, prng, sharding
+from pbits.runtime import memory, prng
 
 METHODS = ("anneal", "tempering", "device")
-RULES = {"pbit": rules.behavioural, "metropolis": rules.metropolis}
+RULES = anytime.RULES
 
 
 def total_weight(graph: Graph) -> float:
@@ -127,10 +126,6 @@ class MaxCutResult(NamedTuple):
     wall_time: float = float("nan")  # seconds of the whole call: set-up, compilation and run [s]
 
 
-PLAN_WORK = 1e9  # neighbour visits per chunk (a fraction of a second: a planned schedule is re-timed that often)
-FAST_VISITS = 2e10  # neighbour visits per second: more than any machine we measured, for a first guess
-
-
 def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = None, n_replicas: int | None = None,
           rule: str | None = None, beta: tuple | None = None, time_limit: float | None = None,
           target_cut: float | None = None, progress: Callable | None = None, checkpoint=None, resume=None,
@@ -145,13 +140,13 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
         method: ``"anneal"`` (default), ``"tempering"`` or ``"device"`` (the device-level network).
         n_sweeps: sweeps (annealing, tempering). None (default): with ``time_limit`` and ``method="anneal"`` the
             run is *planned* to spend the budget: one geometric schedule from a first guess
-            (:func:`first_guess`), two short probe chunks measure the sweep rate after compilation, and between
+            (:func:`circuits.annealing.anytime.first_guess`), two short probe chunks measure the sweep rate after compilation, and between
             chunks the rest of the schedule is re-timed to the measured rate, so that the cold end comes at
             ~0.96 ``time_limit`` whatever the load (:func:`circuits.annealing.simulated.anneal` with
             ``fit_to_time``); otherwise 1000 sweeps. A given ``n_sweeps`` is a
             fixed schedule, which ``time_limit`` may cut short (``schedule["cut_short"]``: the cold end was
             not reached).
-        n_replicas: replicas (default :func:`default_replicas`: 64 below :data:`LARGE` spins, else one packed
+        n_replicas: replicas (default :func:`circuits.annealing.anytime.default_replicas`: 64 below 4096 spins, else one packed
             word of 4 replicas per device; 4 for ``"device"``); tempering runs ``min(16, R)`` rungs of
             ``R // rungs`` chains (default 64 replicas).
         rule: ``"metropolis"`` (default for annealing and tempering: optimisation) or ``"pbit"`` (behavioural
@@ -196,76 +191,13 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
                        interval, progress, target_cut is not None if stop_at_target is None else stop_at_target,
                        layout)
     model = to_ising(graph, layout=default_layout(graph))
-    devices_here = 1 if mesh is None else (len(jax.local_devices()) if isinstance(mesh, str) else
-                                           sharding.make_mesh(mesh).size)
-    if n_replicas is not None:
-        R = int(n_replicas)
-    else:
-        R = default_replicas(graph.n, devices_here, jax.default_backend()) if method == "anneal" else 64
-    rungs = min(16, R)  # tempering: rungs x chains columns
-    if method == "tempering" and R > 16 and R % 16:
-        raise ValueError(f"maxcut.solve: tempering runs 16 rungs of n_replicas / 16 chains; n_replicas = {R} is not a "
-                         f"multiple of 16 (use {R // 16 * 16} or {(R // 16 + 1) * 16})")
-    columns = R if method == "anneal" else rungs * max(1, R // rungs)
-    if isinstance(mesh, str) and mesh == "local":
-        mesh = sharding.local_mesh(columns)
-    devices = 1 if mesh is None else sharding.make_mesh(mesh).size
-    common = dict(update=RULES[rule], time_limit=time_limit, target_energy=target, progress=progress,
-                  checkpoint=checkpoint, resume=resume, mesh=mesh)
     t_start = time.perf_counter()
-    if method == "anneal":
-        b0, b1 = schedules.default_beta_range(model) if beta is None else beta
-        planned = n_sweeps is None and time_limit is not None and resume is None
-        work = PLAN_WORK * (simulated.DENSE_WORK if ising.is_dense(model) else 1)
-        chunk = driver.chunk_size(model, R, 2**30, work=work)  # one chunk shape for every run: one compile
-        if planned:  # a first guess, re-timed after two probe chunks (simulated.anneal(fit_to_time=True))
-            if not (np.isfinite(time_limit) and time_limit > 0):
-                raise ValueError(f"maxcut.solve: time_limit must be a finite number of seconds > 0, got "
-                                 f"{time_limit!r}")
-            betas = schedules.lazy_geometric(b0, b1, first_guess(model, R, time_limit))
-        elif n_sweeps is None and resume is not None:
-            betas = _resumed_schedule(resume)  # as it stood when the checkpoint was written (re-timed or not)
-        else:
-            betas = schedules.lazy_geometric(b0, b1, 1000 if n_sweeps is None else n_sweeps)
-        left = None if time_limit is None else max(1e-3, time_limit - (time.perf_counter() - t_start))
-        res = simulated.anneal(key, model, betas, n_replicas=R, chunk=chunk, fit_to_time=planned,
-                               **dict(common, time_limit=left))
-        n_sweeps = res.schedule.n_sweeps  # a planned run: as re-timed
-        sched = {"kind": "geometric", "beta0": float(b0), "beta1": float(b1), "n_sweeps": int(n_sweeps), "rule": rule,
-                 "planned": planned}
-        if planned:
-            sched.update(budget_s=float(time_limit), first_plan=int(betas.n_sweeps), retimed=len(res.schedule.knots),
-                         sweep_s=float(res.run_time / max(res.sweeps, 1)),
-                         over_budget=bool(res.compile_time > 0.5 * time_limit or
-                                          res.sweeps <= simulated.FIT_LEAST < res.sweeps * 2))
-    else:
-        n_sweeps = 1000 if n_sweeps is None else n_sweeps
-        ladder = None if beta is None else np.geomspace(max(beta[0], 1e-3 * beta[1]), beta[1], rungs)
-        res, host = tempering.anneal(key, model, ladder, n_sweeps=n_sweeps, n_rungs=rungs,
-                                     n_chains=max(1, R // rungs), **common)
-        sched = {"kind": "tempering", "rule": rule, "ladder": [float(b) for b in host.betas],
-                 "swap_acceptance": [float(a) for a in host.acceptance], "n_sweeps": int(n_sweeps), "planned": False}
-    sched["cut_short"] = res.stopped == "time_limit" and res.sweeps < n_sweeps  # the cold end was not reached
+    res, sched, devices = anytime.minimise(key, model, method=method, n_sweeps=n_sweeps, n_replicas=n_replicas,
+                                           rule=rule, beta=beta, time_limit=time_limit, target_energy=target,
+                                           progress=progress, checkpoint=checkpoint, resume=resume, mesh=mesh,
+                                           where="maxcut.solve")
     return MaxCutResult(float(cut_value(graph, res.best_spins)), np.asarray(res.best_spins), method, sched, res,
                         devices, time.perf_counter() - t_start)
-
-
-def first_guess(model: ising.IsingModel, n_replicas: int, time_limit: float) -> int:
-    """The first length of a planned anneal: the sweeps ``time_limit`` buys at an optimistic
-    :data:`FAST_VISITS` neighbour visits per second. Only the two probe chunks run on it, so a guess too long
-    keeps them a little hotter, which costs nothing; the run is then re-timed to the measured rate."""
-    d = ising.n_spins(model) if ising.is_dense(model) else int(model.nbr.shape[1])
-    return int(max(simulated.FIT_LEAST, min(2**40, time_limit * FAST_VISITS / (ising.n_spins(model) * d * n_replicas))))
-
-
-def _resumed_schedule(path) -> schedules.Geometric:
-    """The schedule of a checkpointed anneal (so that ``resume`` without ``n_sweeps`` continues it)."""
-    text = str(checkpoint.load(path).get("schedule", ""))
-    schedule = schedules.from_identity(text)
-    if schedule is None:
-        raise ValueError(f"maxcut.solve: checkpoint '{path}' holds no geometric schedule ({text!r}); pass n_sweeps "
-                         "(--sweeps) as it was when the run began")
-    return schedule
 
 
 DENSE_FILL = 0.25  # couplings present, of all pairs: from here on a graph is solved in the dense layout
@@ -284,26 +216,6 @@ def default_layout(graph: Graph) -> str:
     """
     n, m = int(graph.n), len(graph.edges)
     return "dense" if 2 <= n <= DENSE_MOST and m >= DENSE_FILL * n * (n - 1) / 2 else "sparse"
-
-
-LARGE = 4096  # spins: from here on one long anneal of few replicas (default_replicas)
-
-
-def default_replicas(n: int, devices: int = 1, backend: str = "cpu") -> int:
-    """Replicas of an anneal of ``n`` spins over ``devices``: on a CPU 64 below :data:`LARGE` spins, else
-    ``4 * devices`` (one packed word of four replicas per device, :mod:`circuits.sampling.packed`); on an
-    accelerator 64 (its vector width is far from full at 64 replicas of a G-set graph, so they cost no sweeps).
-
-    At a fixed budget more replicas mean a shorter anneal. The spread of the annealed energies of independent
-    replicas grows as sqrt(n) while the energy gained by a longer anneal grows as n, so on large instances one
-    long anneal of the fewest replicas that fill the devices beats the best of many shorter ones; on small ones
-    the best of many is worth more (measured on the tuning set, BENCHMARKS.md).
-
-    Example:
-        >>> default_replicas(800, 2), default_replicas(20000, 2)
-        (64, 8)
-    """
-    return 64 if n < LARGE or backend != "cpu" else 4 * max(1, int(devices))
 
 
 def _device(key, graph, n_replicas, beta, target, target_cut, scheme, calibration, sim_time, interval, progress,

@@ -32,7 +32,8 @@ def test_cli_json_plot_and_best_known(capsys, tmp_path, shared_dir):
     for k in ("best_cut", "time_s", "compile_s", "run_s", "sweeps", "spin_updates_per_s", "schedule", "seed",
               "best_known", "ratio"):
         assert k in out
-    assert out["time_s"] == pytest.approx(out["compile_s"] + out["run_s"] + out["bound_s"], rel=1e-3, abs=0.05)
+    # the command's time holds its parts: reading the file, the bound, compiling and running (and set-up between)
+    assert out["time_s"] >= out["read_s"] + out["compile_s"] + out["run_s"] + out["bound_s"] - 1e-3
     assert out["best_known"] == 564 and out["seed"] == 3 and out["sweeps"] == 300
     assert 0.95 < out["ratio"] <= 1.0 and plot.stat().st_size > 0
     assert out["schedule"]["kind"] == "geometric"

@@ -1,0 +1,148 @@
+"""``pbits solve FILE``: the lowest energy of an Ising, QUBO or HUBO problem within a time budget (a thin face
+over :func:`circuits.problems.ising_solve.solve`; the file formats are in docs/formats.md)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from circuits.cli import common
+
+DEFAULT_BUDGET = 10.0  # seconds, without --time-limit or --sweeps
+FORMATS = ("auto", "gset", "qubo")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the options of ``pbits solve``."""
+    parser.add_argument("file", nargs="?", default=None,
+                        help="problem file: a QUBO ('n m [offset]' then 0-based 'i j value') or a G-set/rudy graph "
+                             "(solved as the Ising glass J = -w, i.e. Max-Cut); default: a built-in 40-variable QUBO")
+    parser.add_argument("--format", choices=FORMATS, default="auto",
+                        help="file format (default auto: by extension .qubo, else by content: a 0-based index or a "
+                             "diagonal entry means QUBO, else G-set)")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                        help=f"wall-clock budget, the bound included (default {DEFAULT_BUDGET:g} s unless --sweeps)")
+    parser.add_argument("--sweeps", type=int, default=None, help="a fixed geometric schedule of this many sweeps")
+    parser.add_argument("--replicas", type=int, default=None,
+                        help="replicas (default 64 below 4096 variables, else 4 per CPU core)")
+    parser.add_argument("--rule", choices=("metropolis", "pbit"), default="metropolis",
+                        help="update rule (default metropolis; pbit: the heat-bath p-bit)")
+    parser.add_argument("--target", type=float, default=None, help="stop at this objective value or lower")
+    parser.add_argument("--bound-time", type=float, default=None, metavar="SECONDS",
+                        help="seconds for the certified lower bound (default 5 %% of the budget, 0.5-5 s; 0 skips)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object (the state included)")
+
+
+def _example():
+    """The built-in problem: a random 40-variable QUBO with integer entries (seed 0)."""
+    from circuits.model import qubo
+
+    rng = np.random.default_rng(0)
+    Q = np.triu(rng.integers(-5, 6, size=(40, 40)).astype(np.float64))
+    return qubo.Qubo(Q, 0.0, tuple(range(40))), "qubo40"
+
+
+def detect(path) -> str:
+    """``"qubo"`` or ``"gset"`` for ``path`` by extension, else by content (see ``--format``)."""
+    if Path(path).suffix.lower() == ".qubo":
+        return "qubo"
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            rows = [ln.split("#", 1)[0].split() for ln in f]
+    except (UnicodeDecodeError, IsADirectoryError):
+        return "gset"  # let the reader give its error
+    rows = [r for r in rows if r][1:]
+    for r in rows:
+        if len(r) == 3 and r[0].lstrip("-").isdigit() and r[1].lstrip("-").isdigit():
+            if int(r[0]) == 0 or int(r[1]) == 0 or r[0] == r[1]:
+                return "qubo"
+    return "gset"
+
+
+def _problem(args):
+    """``(model, offset, kind, name, decode)``: the Ising model, its constant, and how to report a state."""
+    from circuits.model import qubo
+    from circuits.problems import gset, maxcut
+
+    if args.file is None:
+        q, name = _example()
+        kind = "qubo"
+    else:
+        kind = detect(args.file) if args.format == "auto" else args.format
+        name = Path(args.file).stem
+        q = qubo.read(args.file) if kind == "qubo" else None
+    if kind == "qubo":
+        model, offset = qubo.to_ising(q.Q, layout="dense")
+        return model, offset + float(q.offset), kind, name, lambda s: {"x": qubo.bits(s).tolist()}
+    graph = gset.read(args.file)
+    W = maxcut.total_weight(graph)
+    return (maxcut.to_ising(graph, layout=maxcut.default_layout(graph)), 0.0, kind, name,
+            lambda s: {"spins": s.tolist(), "cut": float(maxcut.cut_value(graph, s)), "total_weight": W})
+
+
+def run(args) -> int:
+    """Solve, print; exit code 0 (130 after Ctrl-C, with the best state so far)."""
+    from circuits.model import ising
+    from circuits.problems import ising_solve
+
+    _check(args)
+    if args.time_limit is None and args.sweeps is None:
+        args.time_limit = DEFAULT_BUDGET
+    t0 = common.started()  # the budget counts from the command's start: reading the file included
+    model, offset, kind, name, decode = _problem(args)
+    if args.time_limit is not None:
+        args.time_limit = max(1e-3, args.time_limit - (time.perf_counter() - t0))
+    bound_s = args.bound_time if args.bound_time is not None else (
+        2.0 if args.time_limit is None else float(np.clip(0.05 * args.time_limit, 0.5, 5.0)))
+    bar = common.Bar("sweeps", lambda tr: f"best {float(tr.best[-1]) + offset:.6g}",
+                     enabled=sys.stderr.isatty() and not args.json)
+    s = ising_solve.solve(args.seed, model, offset=offset, time_limit=args.time_limit, n_sweeps=args.sweeps,
+                          n_replicas=args.replicas, rule=args.rule, target_energy=args.target, bound_time=bound_s,
+                          progress=bar, mesh="local")
+    bar.close()
+    res = s.run.result
+    gap = None if s.lower_bound is None else s.energy - s.lower_bound
+    # a certified bound the energy reaches proves it optimal (integer couplings: energies are integers, so a gap
+    # below 1 is a gap of 0)
+    tol = 1.0 - 1e-9 if ising_solve.integer_couplings(model) else 1e-9 * max(1.0, abs(s.energy))
+    out = {"problem": name, "format": kind, "n": ising.n_spins(model), "objective": s.energy,
+           "energy_ising": s.energy - offset, "offset": offset, "lower_bound": s.lower_bound,
+           "bound_certified": s.bound_certified, "gap": gap,
+           "proven_optimal": bool(s.bound_certified) and gap is not None and gap < tol,
+           "time_s": time.perf_counter() - t0, "compile_s": res.compile_time, "sweeps": res.sweeps, "replicas": res.n_replicas,
+           "rule": args.rule, "stopped": res.stopped, "schedule": s.run.schedule, "seed": args.seed,
+           **decode(s.spins)}
+    if args.json:
+        print(json.dumps(out))
+    else:
+        bound = "" if s.lower_bound is None else (
+            f"; lower bound {common.number(s.lower_bound)} ({'certified' if s.bound_certified else 'Lanczos only'}), "
+            f"gap {common.number(gap)}" + (" - proven optimal" if out["proven_optimal"] else ""))
+        print(f"{name} [{kind}, {out['n']} variables]: best objective {common.number(s.energy)}{bound}")
+        print(f"  {res.sweeps} sweeps, {args.rule} rule, {out['time_s']:.2f} s (compile {res.compile_time:.2f} s), "
+              f"stopped: {res.stopped}")
+        if "cut" in out:
+            print(f"  cut {common.number(out['cut'])} of total weight {common.number(out['total_weight'])}")
+        state = out.get("x", out.get("spins"))
+        if len(state) <= 64:
+            print(f"  state {''.join('1' if v > 0 else '0' for v in state)}")
+    return 130 if res.stopped == "keyboard" else 0
+
+
+def _check(args) -> None:
+    if args.sweeps is not None and args.sweeps < 1:
+        raise ValueError(f"--sweeps must be a positive integer, got {args.sweeps}")
+    if args.replicas is not None and args.replicas < 1:
+        raise ValueError(f"--replicas must be a positive integer, got {args.replicas}")
+    if args.time_limit is not None and not (np.isfinite(args.time_limit) and args.time_limit > 0):
+        raise ValueError(f"--time-limit must be a finite number of seconds > 0, got {args.time_limit}")
+    if args.bound_time is not None and not (np.isfinite(args.bound_time) and args.bound_time >= 0):
+        raise ValueError(f"--bound-time must be a finite number of seconds >= 0 (0 skips the bound), got "
+                         f"{args.bound_time}")
+    if args.target is not None and not np.isfinite(args.target):
+        raise ValueError(f"--target must be a finite objective value, got {args.target}")

@@ -1,0 +1,51 @@
+"""``pbits solve``: the built-in QUBO, a QUBO file and a G-set file (format detection), JSON, bad input."""
+import argparse
+import json
+
+import numpy as np
+import pytest
+
+from circuits.cli import main
+from circuits.cli import solve as command
+from circuits.model import qubo
+
+
+def _cli(argv):
+    parser = argparse.ArgumentParser()
+    command.configure(parser)
+    return command.run(parser.parse_args(argv))
+
+
+def test_default_problem_spends_its_budget(capsys):
+    assert _cli(["--json", "--time-limit", "2"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["problem"] == "qubo40" and out["n"] == 40 and len(out["x"]) == 40
+    assert out["lower_bound"] <= out["objective"] and out["bound_certified"]
+    x = np.array(out["x"], np.float64)
+    Q = command._example()[0].Q
+    assert float(x @ Q @ x) == pytest.approx(out["objective"])
+    assert out["stopped"] in ("done", "target") and out["schedule"]["planned"]
+
+
+def test_qubo_and_gset_files(capsys, tmp_path):
+    q = tmp_path / "q.txt"
+    Q = np.triu(np.random.default_rng(1).integers(-3, 4, (8, 8))).astype(np.float64)
+    qubo.write(q, qubo.Qubo(Q, 1.5, tuple(range(8))))
+    assert _cli([str(q), "--json", "--sweeps", "300"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["format"] == "qubo"
+    best = min(float(b @ Q @ b) for b in ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.float64))
+    assert out["objective"] == pytest.approx(best + 1.5)
+    g = tmp_path / "ring.txt"
+    g.write_text("6 6\n1 2 1\n2 3 1\n3 4 1\n4 5 1\n5 6 1\n6 1 1\n")
+    assert _cli([str(g), "--sweeps", "200"]) == 0
+    text = capsys.readouterr().out
+    assert "[gset, 6 variables]" in text and "cut 6 of total weight 6" in text and "proven optimal" in text
+
+
+@pytest.mark.parametrize("argv, match", [(["--sweeps", "0"], "--sweeps"), (["--time-limit", "-1"], "--time-limit"),
+                                         (["--bound-time", "nan"], "--bound-time"), (["--target", "inf"], "--target")])
+def test_bad_options(argv, match, capsys):
+    with pytest.raises(ValueError, match=match):
+        _cli(argv)
+    assert main.main(["solve", *argv]) == 2 and match in capsys.readouterr().err
