@@ -208,9 +208,10 @@ def before_first_chunk(state, prior: Prior, *, checkpoint=None, snapshot: Callab
 
 
 def result(model: ising.IsingModel, state: State, loop: chunks.Loop, prior: Prior, *, t_start: float,
-           compile_time: float, schedule, seed, method: str, packed: bool = False, dense: bool = False) -> Result:
-    """Assemble a :class:`Result`: the best state re-scored exactly (:func:`circuits.model.ising.energy_exact`)
-    and the spin updates per second of this call's sweeps."""
+           compile_time: float, schedule, seed, method: str, packed: bool = False, dense: bool = False,
+           score: Callable = ising.energy_exact) -> Result:
+    """Assemble a :class:`Result`: the best state re-scored exactly (``score(model, spins)``, default
+    :func:`circuits.model.ising.energy_exact`) and the spin updates per second of this call's sweeps."""
     wall = time.perf_counter() - t_start
     run_time = wall - compile_time
     be = sharding.to_host(state.best_energy)
@@ -219,7 +220,7 @@ def result(model: ising.IsingModel, state: State, loop: chunks.Loop, prior: Prio
     n, R = best_spins.shape
     tr = trace_of(loop, prior)
     return Result(
-        best_energy=float(ising.energy_exact(model, best_spins[:, r])), best_spins=best_spins[:, r].copy(),
+        best_energy=float(score(model, best_spins[:, r])), best_spins=best_spins[:, r].copy(),
         replica_best_energy=be, final_spins=sharding.to_host(state.spins).T.copy(), trace_best=tr.best,
         trace_mean=tr.mean, trace_time=tr.time, trace_sweep=tr.sweep, sweeps=int(loop.done), n_replicas=R,
         wall_time=float(prior.elapsed + wall),
