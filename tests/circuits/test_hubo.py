@@ -143,3 +143,17 @@ def test_unreadable_files_are_refused_by_name(tmp_path):
         hubo.read(p)
     with pytest.raises(FileNotFoundError, match="no such file"):
         hubo.read(tmp_path / "missing.txt")
+
+
+def test_the_documented_example_reads(tmp_path):
+    import re
+    from pathlib import Path
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "formats.md").read_text()
+    block = re.search(r"```text\n(# violated.*?)```", doc, re.S)[1]
+    p = tmp_path / "example.txt"
+    p.write_text(block)
+    model = hubo.read(p)
+    s = exact.states(4)
+    x = (s + 1) // 2
+    want = ((x[:, 0] + x[:, 1] + x[:, 2]) % 2 != 1) + s[:, 2] * s[:, 3]
+    assert np.array_equal(hubo.energy_exact(model, s), want)
