@@ -157,3 +157,19 @@ def test_the_documented_example_reads(tmp_path):
     x = (s + 1) // 2
     want = ((x[:, 0] + x[:, 1] + x[:, 2]) % 2 != 1) + s[:, 2] * s[:, 3]
     assert np.array_equal(hubo.energy_exact(model, s), want)
+
+
+@pytest.mark.parametrize("N", [35, 143, 1763])
+def test_factoring_cost_as_a_hubo_matches_factor_bits(N):
+    from circuits.problems import factor_bits
+    rng = np.random.default_rng(N)
+    for n_a in factor_bits.widths(N):
+        model = factor_bits.to_hubo(N, n_a)
+        assert hubo.order(model) == 4
+        net = factor_bits.network(N, 64, n_a=n_a)
+        s = np.where(rng.random((64, hubo.n_spins(model))) < 0.5, -1.0, 1.0)
+        want = np.asarray(factor_bits.energy(net, jnp.asarray(s.T)), np.float64)
+        assert np.array_equal(hubo.energy_exact(model, s), want)
+        # the field of the expanded model is the network's -(E(bit = 1) - E(bit = 0)) / 2
+        e1, e0 = (hubo.energy_exact(model, np.where(np.arange(s.shape[1]) == 0, v, s)) for v in (1.0, -1.0))
+        np.testing.assert_array_equal(np.asarray(hubo.local_field(model, jnp.asarray(s)))[:, 0], -(e1 - e0) / 2)
