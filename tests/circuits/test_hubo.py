@@ -159,11 +159,11 @@ def test_the_documented_example_reads(tmp_path):
     assert np.array_equal(hubo.energy_exact(model, s), want)
 
 
-@pytest.mark.parametrize("N", [35, 143, 1763])
-def test_factoring_cost_as_a_hubo_matches_factor_bits(N):
+@pytest.mark.parametrize("N, widths", [(143, (2, 3, 4)), (1763, (6,))])
+def test_factoring_cost_as_a_hubo_matches_factor_bits(N, widths):
     from circuits.problems import factor_bits
     rng = np.random.default_rng(N)
-    for n_a in factor_bits.widths(N):
+    for n_a in widths:
         model = factor_bits.to_hubo(N, n_a)
         assert hubo.order(model) == 4
         net = factor_bits.network(N, 64, n_a=n_a)
