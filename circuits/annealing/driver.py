@@ -83,6 +83,7 @@ class Result(NamedTuple):
         run_time: ``wall_time - compile_time`` of this call: set-up, sweeps and transfers.
         packed: True when the sweeps ran on byte-packed replicas (:mod:`circuits.sampling.packed`).
         dense: True when the sweeps were the dense model's blocked sequential sweeps (:mod:`circuits.sampling.dense`).
+        replica_best_spins: (R, n) int8 best state of each replica (``replica_best_energy`` is its energy).
     """
 
     best_energy: float
@@ -105,6 +106,7 @@ class Result(NamedTuple):
     run_time: float = 0.0
     packed: bool = False
     dense: bool = False
+    replica_best_spins: Optional[np.ndarray] = None
 
 
 def compile_seconds(fn, *args, **static) -> float:
@@ -226,7 +228,7 @@ def result(model: ising.IsingModel, state: State, loop: chunks.Loop, prior: Prio
         wall_time=float(prior.elapsed + wall),
         spin_updates_per_s=float(n * R * (loop.done - prior.done) / max(run_time, 1e-12)), schedule=schedule,
         seed=seed, stopped=loop.stopped, method=method, compile_time=float(compile_time), run_time=float(run_time),
-        packed=bool(packed), dense=bool(dense))
+        packed=bool(packed), dense=bool(dense), replica_best_spins=best_spins.T.copy())
 
 
 def check_replicas(n_replicas, where: str) -> int:

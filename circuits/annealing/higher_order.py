@@ -26,10 +26,16 @@ from circuits.sampling import coloring, higher, rules
 from pbits.runtime import memory, prng
 
 
-def energy_changes(model: hubo.Hubo, n_states: int = 32, seed: int = 0) -> np.ndarray:
-    """Single-flip energy changes ``dE_i = 2 s_i I_i`` of ``n_states`` uniform random states (numpy's generator with
-    ``seed``: a function of the model alone), float64, flat."""
+def energy_changes(model: hubo.Hubo, n_states: int | None = None, seed: int = 0) -> np.ndarray:
+    """Single-flip energy changes ``dE_i = 2 s_i I_i`` of ``n_states`` uniform random states (default: 4 to 32, about
+    2^22 gathered spins in all), from numpy's generator with ``seed`` (a function of the model alone); float64, flat.
+
+    Example:
+        >>> sorted(set(energy_changes(hubo.from_dict({(0, 1, 2): 1.0})).tolist()))
+        [-2.0, 2.0]
+    """
     n = hubo.n_spins(model)
+    n_states = n_states or int(np.clip(2**22 // max(1, np.size(model.others)), 4, 32))
     s = np.where(np.random.default_rng(seed).random((n_states, n)) < 0.5, -1.0, 1.0)
     s1 = np.concatenate([s, np.ones((n_states, 1))], 1)  # index n (padding) reads +1
     prod = np.prod(s1[:, np.asarray(model.others)], -1)  # (S, n, d)
@@ -49,7 +55,12 @@ def default_beta_range(model: hubo.Hubo) -> tuple[float, float]:
 
 def chunk_size(model: hubo.Hubo, n_replicas: int, n_sweeps: int, work: float = 4e9, most: int = 1024) -> int:
     """Sweeps per chunk: about ``work`` spin gathers (n x term slots x other spins x replicas per sweep), at most
-    ``most``, a power of 2 (as :func:`circuits.annealing.driver.chunk_size`)."""
+    ``most``, a power of 2 (as :func:`circuits.annealing.driver.chunk_size`).
+
+    Example:
+        >>> chunk_size(hubo.from_dict({(0, 1, 2): 1.0}), 16, 5000)
+        1024
+    """
     _, d, k = np.shape(model.others)
     c = max(1, min(int(most), int(work / max(1, hubo.n_spins(model) * d * k * n_replicas))))
     return int(min(1 << (c.bit_length() - 1), n_sweeps))

@@ -119,7 +119,7 @@ def _assemble(n: int, poly: dict) -> Hubo:
         if len(t) == 1:
             linear[t[0]] += c
     K = max((len(t) for t, _ in high), default=2)
-    memory.check(8.0 * n + 24.0 * K * len(high), "hubo", f"{n} spins and {len(high)} terms of order <= {K}", "the terms")
+    memory.check(8.0 * n + 24.0 * K * len(high), "hubo", f"a model of {n} spins and {len(high)} terms of order <= {K}", "the terms")
     terms = np.full((len(high), K), n, np.int64)
     for r, (t, _) in enumerate(high):
         terms[r, :len(t)] = t
@@ -269,7 +269,12 @@ def energy(model: Hubo, spins) -> Array:
 
 
 def energy_exact(model: Hubo, spins) -> np.ndarray:
-    """``E(s)`` in float64 numpy (no compilation), for (..., n) +/-1 spins."""
+    """``E(s)`` in float64 numpy (no compilation), for (..., n) +/-1 spins.
+
+    Example:
+        >>> energy_exact(from_dict({(0, 1): 1.0, (0, 1, 2): -0.5}), [[1, 1, 1], [1, -1, -1]]).tolist()
+        [0.5, -1.5]
+    """
     s = _padded(np, model, spins, "hubo.energy_exact")
     t, c = np.asarray(model.terms), np.asarray(model.coef, np.float64)
     return float(model.offset) + s[..., :-1] @ np.asarray(model.linear, np.float64) + np.prod(s[..., t], -1) @ c
@@ -289,7 +294,15 @@ def local_field(model: Hubo, spins) -> Array:
 
 
 def check(model: Hubo, where: str = "hubo.check") -> Hubo:
-    """The model, if it is a :class:`Hubo` with consistent shapes and finite coefficients, else a ValueError."""
+    """The model, if it is a :class:`Hubo` with consistent shapes and finite coefficients, else a ValueError (once,
+    when a run starts; never inside jit).
+
+    Example:
+        >>> check(from_dict({(0, 1, 2): 1.0})._replace(coef=jnp.array([jnp.nan])))
+        Traceback (most recent call last):
+        ...
+        ValueError: hubo.check: the model has NaN/inf coefficients; build it with hubo.from_dict
+    """
     if not isinstance(model, Hubo):
         raise ValueError(f"{where}: expected a hubo.Hubo, got {type(model).__name__}; build one with hubo.from_dict, "
                          "from_binary, from_ising or read")
@@ -308,7 +321,15 @@ HEADER = "'spin n m [offset]' or 'binary n m [offset]'"
 
 def write(path, model: Hubo, *, vartype: str = "spin") -> None:
     """Write the plain-text problem file of docs/formats.md: header ``spin|binary n m offset``, then m lines
-    ``i [j [k ...]] c`` with 0-based indices (``vartype="binary"`` writes the polynomial over x = (1 + s)/2)."""
+    ``i [j [k ...]] c`` with 0-based indices (``vartype="binary"`` writes the polynomial over x = (1 + s)/2).
+
+    Example:
+        >>> import tempfile, os
+        >>> p = os.path.join(tempfile.mkdtemp(), "p.txt")
+        >>> write(p, from_binary({(0, 1): 4.0}), vartype="binary")
+        >>> open(p).read().splitlines()[1:]
+        ['binary 2 1 0.0', '0 1 4.0']
+    """
     if vartype not in ("spin", "binary"):
         raise ValueError(f"hubo.write: argument 'vartype' must be 'spin' or 'binary', got {vartype!r}")
     poly = as_dict(model) if vartype == "spin" else to_binary(model)

@@ -76,7 +76,13 @@ def planted(n: int, *, k: int = 3, seed: int = 0, max_tries: int = 10000) -> Ins
 
 
 def violated(inst: Instance, bits) -> np.ndarray:
-    """Violated clauses of (..., n) 0/1 bits: (...,) int64."""
+    """Violated clauses of (..., n) 0/1 bits: (...,) int64.
+
+    Example:
+        >>> inst = planted(6, seed=0)
+        >>> int(violated(inst, 1 - inst.planted))   # k = 3: flipping every bit flips every parity
+        6
+    """
     x = np.asarray(bits, np.int64)
     return np.sum((x[..., inst.clauses].sum(-1) - inst.parity) % 2, -1)
 

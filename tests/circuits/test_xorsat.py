@@ -63,3 +63,15 @@ def test_anneal_and_generator_refuse_bad_arguments():
         higher_order.anneal(0, np.zeros(3))
     with pytest.raises(ValueError, match="'n' must be an integer >= 4"):
         xorsat.planted(3)
+
+
+def test_new_coefficients_do_not_recompile_and_replicas_keep_their_best():
+    inst = xorsat.planted(16, seed=4)
+    flipped = inst._replace(parity=(1 - inst.parity).astype(np.int8))  # same clauses, other right-hand sides
+    a = higher_order.anneal(1, xorsat.to_hubo(inst), n_sweeps=64, n_replicas=8)
+    size = higher_order._chunk._cache_size()
+    model = xorsat.to_hubo(flipped)
+    b = higher_order.anneal(1, model, n_sweeps=64, n_replicas=8)
+    assert higher_order._chunk._cache_size() == size
+    assert b.replica_best_spins.shape == (8, 16) and a.replica_best_spins.shape == (8, 16)
+    np.testing.assert_array_equal(hubo.energy_exact(model, b.replica_best_spins), b.replica_best_energy)
