@@ -28,7 +28,7 @@ from pbits.runtime import memory, prng
 
 def energy_changes(model: hubo.Hubo, n_states: int | None = None, seed: int = 0) -> np.ndarray:
     """Single-flip energy changes ``dE_i = 2 s_i I_i`` of ``n_states`` uniform random states (default: 4 to 32, about
-    2^22 gathered spins in all), from numpy's generator with ``seed`` (a function of the model alone); float64, flat.
+    2^22 gathered spins in all; :func:`circuits.model.hubo.local_field`), from numpy's generator with ``seed`` (a function of the model alone); float64, flat.
 
     Example:
         >>> sorted(set(energy_changes(hubo.from_dict({(0, 1, 2): 1.0})).tolist()))
@@ -37,10 +37,7 @@ def energy_changes(model: hubo.Hubo, n_states: int | None = None, seed: int = 0)
     n = hubo.n_spins(model)
     n_states = n_states or int(np.clip(2**22 // max(1, np.size(model.others)), 4, 32))
     s = np.where(np.random.default_rng(seed).random((n_states, n)) < 0.5, -1.0, 1.0)
-    s1 = np.concatenate([s, np.ones((n_states, 1))], 1)  # index n (padding) reads +1
-    prod = np.prod(s1[:, np.asarray(model.others)], -1)  # (S, n, d)
-    field = -(np.asarray(model.linear, np.float64) + np.sum(np.asarray(model.weight, np.float64) * prod, -1))
-    return (2.0 * s * field).ravel()
+    return (2.0 * s * np.asarray(hubo.local_field(model, jnp.asarray(s, jnp.float32)), np.float64)).ravel()
 
 
 def default_beta_range(model: hubo.Hubo) -> tuple[float, float]:
