@@ -200,10 +200,17 @@ def from_ising(model: ising.IsingModel, offset: float = 0.0) -> Hubo:
         {(): 0.0, (0,): -1.0, (0, 1): -2.0}
     """
     ising.check(model, "hubo.from_ising")
-    J = np.asarray(ising.to_dense(model).J, np.float64)
-    i, j = np.nonzero(np.triu(J, 1))
-    poly = {(int(a),): -float(v) for a, v in enumerate(np.asarray(model.h, np.float64)) if v != 0}
-    poly.update({(int(a), int(b)): -float(J[a, b]) for a, b in zip(i, j)})
+    if ising.is_dense(model):
+        J = np.asarray(model.J, np.float64)
+        i, j = np.nonzero(np.triu(J, 1))
+        v = J[i, j]
+    else:  # the neighbour lists, without an n x n matrix (G81: 20000 spins)
+        w = np.asarray(model.w, np.float64)
+        i, k = np.nonzero(w)
+        j, v = np.asarray(model.nbr)[i, k], w[i, k]
+        i, j, v = i[i < j], j[i < j], v[i < j]
+    poly = {(int(a),): -float(c) for a, c in enumerate(np.asarray(model.h, np.float64)) if c != 0}
+    poly.update({(int(a), int(b)): -float(c) for a, b, c in zip(i, j, v)})
     return from_dict(poly, ising.n_spins(model), offset=offset)
 
 

@@ -67,6 +67,7 @@ def test_ising_and_qubo_round_trips():
                                   np.asarray(ising.local_field(model, jnp.asarray(s, jnp.float32))))
     back, c = hubo.to_ising(hm, layout="dense")
     assert c == 1.5 and np.array_equal(np.asarray(back.J), J) and np.array_equal(np.asarray(back.h), h)
+    assert hubo.as_dict(hubo.from_ising(ising.to_sparse(model), 1.5)) == hubo.as_dict(hm)
     Q = np.triu(rng.integers(-3, 4, (5, 5))).astype(float)
     hq = hubo.from_binary({(i, j) if i != j else (i,): Q[i, j] for i, j in zip(*np.nonzero(Q))}, 5)
     bits = (exact.states(5) + 1) // 2
@@ -173,3 +174,14 @@ def test_factoring_cost_as_a_hubo_matches_factor_bits(N, widths):
         # the field of the expanded model is the network's -(E(bit = 1) - E(bit = 0)) / 2
         e1, e0 = (hubo.energy_exact(model, np.where(np.arange(s.shape[1]) == 0, v, s)) for v in (1.0, -1.0))
         np.testing.assert_array_equal(np.asarray(hubo.local_field(model, jnp.asarray(s)))[:, 0], -(e1 - e0) / 2)
+
+
+def test_energies_agree_with_dimod_binary_polynomials():
+    dimod = pytest.importorskip("dimod")
+    n = 8
+    terms = random_terms(n, {1: 3, 2: 5, 3: 5, 4: 3}, 9)
+    s = exact.states(n)
+    for vartype, build, states in (("SPIN", hubo.from_dict, s), ("BINARY", hubo.from_binary, (s + 1) // 2)):
+        poly = dimod.BinaryPolynomial({**terms, (): 0.25}, vartype)
+        model = build(terms, n, offset=0.25)
+        np.testing.assert_allclose(hubo.energy_exact(model, s), poly.energies((states, range(n))), rtol=0, atol=1e-5)
