@@ -27,8 +27,9 @@ from pbits.runtime import memory, prng
 
 
 def energy_changes(model: hubo.Hubo, n_states: int | None = None, seed: int = 0) -> np.ndarray:
-    """Single-flip energy changes ``dE_i = 2 s_i I_i`` of ``n_states`` uniform random states (default: 4 to 32, about
-    2^22 gathered spins in all; :func:`circuits.model.hubo.local_field`), from numpy's generator with ``seed`` (a function of the model alone); float64, flat.
+    """Single-flip energy changes ``dE_i = 2 s_i I_i`` (:func:`circuits.model.hubo.local_field`) of ``n_states``
+    uniform random states (default: 4 to 32, about 2^22 gathered spins in all) from numpy's generator with ``seed``
+    (a function of the model alone); float64, flat.
 
     Example:
         >>> sorted(set(energy_changes(hubo.from_dict({(0, 1, 2): 1.0})).tolist()))
@@ -41,7 +42,8 @@ def energy_changes(model: hubo.Hubo, n_states: int | None = None, seed: int = 0)
 
 
 def default_beta_range(model: hubo.Hubo) -> tuple[float, float]:
-    """``(beta0, beta1)`` [1/energy] from the model's own energy changes (:func:`circuits.annealing.schedules.beta_range`).
+    """``(beta0, beta1)`` [1/energy] from the model's own energy changes
+    (:func:`circuits.annealing.schedules.beta_range` of :func:`energy_changes`).
 
     Example:
         >>> [round(b, 3) for b in default_beta_range(hubo.from_dict({(0, 1, 2): 1.0, (1, 2, 3): 1.0}))]

@@ -1,5 +1,6 @@
-"""Higher-order spin models (HUBO) ``E(s) = offset + sum_i c_i s_i + sum_{i<j} c_ij s_i s_j + sum_{i<j<k} c_ijk s_i s_j s_k
-+ ...`` over s in {-1, +1}^n, any order (docs/methods.md §1).
+"""Higher-order spin models (HUBO) over s in {-1, +1}^n, any order (docs/methods.md §1):
+
+    E(s) = offset + sum_i c_i s_i + sum_{i<j} c_ij s_i s_j + sum_{i<j<k} c_ijk s_i s_j s_k + ...
 
 A :class:`Hubo` keeps the terms of order >= 2 in one padded table (``terms``, one row per term, padded with the
 out-of-range index n, which reads as a spin fixed at +1) and, for fast local fields, the same terms seen from each
@@ -119,7 +120,6 @@ def _assemble(n: int, poly: dict) -> Hubo:
         if len(t) == 1:
             linear[t[0]] += c
     K = max((len(t) for t, _ in high), default=2)
-    memory.check(8.0 * n + 24.0 * K * len(high), "hubo", f"a model of {n} spins and {len(high)} terms of order <= {K}", "the terms")
     terms = np.full((len(high), K), n, np.int64)
     for r, (t, _) in enumerate(high):
         terms[r, :len(t)] = t
@@ -134,6 +134,9 @@ def _assemble(n: int, poly: dict) -> Hubo:
     owner, rest, w = owner[by], rest[by], w[by]
     deg = np.bincount(owner, minlength=n)
     d = max(int(deg.max(initial=0)), 1)
+    # the incidence rows are padded to the busiest spin: n x d slots of K - 1 indices and a weight
+    memory.check(n * d * (4.0 * K + 8.0), "hubo", f"{n} spins in up to {d} terms each, of order <= {K}",
+                 "the terms of the busiest spin (split it into copies)")
     slot = np.arange(len(owner)) - np.concatenate([[0], np.cumsum(deg)[:-1]])[owner]
     others = np.full((n, d, K - 1), n, np.int32)
     weight = np.zeros((n, d))
@@ -366,7 +369,8 @@ def read(path) -> Hubo:
         with open(path, encoding="utf-8-sig") as f:
             lines = [(k + 1, ln.split("#", 1)[0].strip()) for k, ln in enumerate(f)]
     except UnicodeDecodeError as err:
-        raise ValueError(f"{where}: '{name}' is not a text file in UTF-8/ASCII (byte {err.start}: {err.reason})") from None
+        raise ValueError(f"{where}: '{name}' is not a text file in UTF-8/ASCII (byte {err.start}: {err.reason})"
+                         ) from None
     lines = [(k, ln) for k, ln in lines if ln]
     if not lines:
         raise ValueError(f"{where}: '{name}' is empty; expected a header {HEADER}")

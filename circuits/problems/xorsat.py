@@ -92,8 +92,8 @@ def to_hubo(inst: Instance) -> hubo.Hubo:
 
     Example:
         >>> inst = planted(8, seed=2)
-        >>> s = 2 * inst.planted - 1
-        >>> float(hubo.energy_exact(to_hubo(inst), s)), float(hubo.energy_exact(to_hubo(inst), -s))   # k = 3: -s flips all
+        >>> s = 2 * inst.planted - 1   # k = 3: -s breaks every clause
+        >>> float(hubo.energy_exact(to_hubo(inst), s)), float(hubo.energy_exact(to_hubo(inst), -s))
         (0.0, 8.0)
     """
     m, k = inst.clauses.shape

@@ -3,9 +3,9 @@
 Colouring. Spins that share a term of any order interact, so a colour class must hold at most one spin of every
 term: the classes colour the factor hypergraph, i.e. properly colour its primal graph (a clique per term). Then
 the conditional law of each spin of a class depends only on spins of other classes, the p-bits of a class update
-at once, and a sweep over the classes is an exact Gibbs sweep, as for pairwise models (:mod:`circuits.sampling.coloring`,
-whose greedy colouring and class conventions this module reuses). Higher-order p-computers sampled this way:
-Nikhar et al., Nat. Commun. 15, 8977 (2024).
+at once, and a sweep over the classes is an exact Gibbs sweep, as for pairwise models
+(:mod:`circuits.sampling.coloring`, whose greedy colouring and class conventions this module reuses). Higher-order
+p-computers sampled this way: Nikhar et al., Nat. Commun. 15, 8977 (2024).
 
 Layout. As :mod:`circuits.sampling.gibbs`: the kernels act on column spins ``(n, R)`` int8 (one column per
 replica); public functions take ``(R, n)``. The field of spin i is the p-bit input of
@@ -53,10 +53,10 @@ def validate(model: hubo.Hubo, classes) -> tuple[np.ndarray, ...]:
     """Check that ``classes`` partition the spins and no term has two spins in one class; returns them as int32.
 
     Example:
-        >>> validate(hubo.from_dict({(0, 1, 2): 1.0}), [[0, 2], [1]])
+        >>> validate(hubo.from_dict({(0, 1, 2): 1.0}), [[0, 2], [1]])  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
-        ValueError: higher.validate: argument 'classes' puts spins 0 and 2 of the term (0, 1, 2) in colour class 0; use higher.greedy(model)
+        ValueError: higher.validate: ... puts spins 0 and 2 of the term (0, 1, 2) in colour class 0; use higher.greedy(model)
     """
     n = hubo.n_spins(model)
     classes = tuple(np.asarray(c, dtype=np.int32).reshape(-1) for c in classes)
@@ -182,5 +182,5 @@ def sample(key, model: hubo.Hubo, spins: Array, beta, *, n_samples: int, thin: i
                          f"{s.shape}; convert 0/1 bits with 2 * x - 1")
     rules.check(update, n, "higher.sample")
     classes = greedy(model) if classes is None else validate(model, classes)
-    return _sample(key, model, jnp.asarray(coloring.padded(classes, n)), jnp.asarray(s.T, jnp.int8), jnp.asarray(b, jnp.float32),
-                   rules.as_rule(update), int(n_samples), int(thin), int(burn_in))
+    return _sample(key, model, jnp.asarray(coloring.padded(classes, n)), jnp.asarray(s.T, jnp.int8),
+                   jnp.asarray(b, jnp.float32), rules.as_rule(update), int(n_samples), int(thin), int(burn_in))
