@@ -53,13 +53,14 @@ def test_metropolis_rule_and_a_wrong_colouring():
     model = random_model(n, counts, seed)
     p_exact, floor = exact.boltzmann(model, 0.8), exact.kl_floor(2 ** n, N)
     s0 = _spins(jax.random.key(2), R, n)
-    met = higher.sample(jax.random.key(3), model, s0, 0.8, n_samples=N_REC, thin=2 * THIN, burn_in=30,
+    met = higher.sample(jax.random.key(3), model, s0, 0.8, n_samples=N_REC, thin=THIN, burn_in=30,
                         update=rules.metropolis)
     assert exact.kl(exact.empirical(met, n), p_exact) < 1.5 * floor
     # control: all spins at once (not a colouring of the hypergraph) is not Gibbs sampling, and the test sees it
-    wrong = higher._sample(jax.random.key(4), model, jnp.arange(n, dtype=jnp.int32)[None], s0.T.astype(jnp.int8),
+    # (KL 1.6, 20x the floor of its 512 x 48 samples)
+    wrong = higher._sample(jax.random.key(4), model, jnp.arange(n, dtype=jnp.int32)[None], s0[:512].T.astype(jnp.int8),
                            jnp.float32(0.8), rules.as_rule(rules.behavioural), N_REC, THIN, 30)
-    assert exact.kl(exact.empirical(wrong, n), p_exact) > 3 * floor
+    assert exact.kl(exact.empirical(wrong, n), p_exact) > 3 * exact.kl_floor(2 ** n, 512 * N_REC)
 
 
 def test_colourings_separate_every_term():
@@ -91,6 +92,7 @@ def test_sweep_field_matches_the_model():
     model = random_model(10, {1: 3, 2: 5, 3: 6, 4: 4}, 8)
     s = np.asarray(_spins(jax.random.key(9), 7, 10))
     st = jnp.asarray(s.T, jnp.int8)
-    f = higher.column_field(model, st, jnp.arange(10))
+    f = jax.jit(higher.column_field)(model, st, jnp.arange(10))
     np.testing.assert_allclose(np.asarray(f).T, np.asarray(hubo.local_field(model, jnp.asarray(s))), atol=1e-5)
-    np.testing.assert_allclose(np.asarray(higher.column_energy(model, st)), hubo.energy_exact(model, s), atol=1e-5)
+    e = jax.jit(higher.column_energy)(model, st)
+    np.testing.assert_allclose(np.asarray(e), hubo.energy_exact(model, s), atol=1e-5)
