@@ -1,3 +1,3 @@
-"""Long runs: beta schedules, the annealers' chunked driver and checkpoints, simulated annealing, parallel
-tempering, and time-to-solution metrics."""
-from circuits.annealing import checkpoint, driver, metrics, schedules, simulated, tempering  # noqa: F401
+"""Long runs: beta schedules, the annealers' chunked driver and checkpoints, simulated annealing (pairwise and
+higher-order models), parallel tempering, and time-to-solution metrics."""
+from circuits.annealing import checkpoint, driver, higher_order, metrics, schedules, simulated, tempering  # noqa: F401

@@ -83,6 +83,7 @@ class Result(NamedTuple):
         run_time: ``wall_time - compile_time`` of this call: set-up, sweeps and transfers.
         packed: True when the sweeps ran on byte-packed replicas (:mod:`circuits.sampling.packed`).
         dense: True when the sweeps were the dense model's blocked sequential sweeps (:mod:`circuits.sampling.dense`).
+        replica_best_spins: (R, n) int8 best state of each replica (``replica_best_energy`` is its energy).
     """
 
     best_energy: float
@@ -105,6 +106,7 @@ class Result(NamedTuple):
     run_time: float = 0.0
     packed: bool = False
     dense: bool = False
+    replica_best_spins: Optional[np.ndarray] = None
 
 
 def compile_seconds(fn, *args, **static) -> float:
@@ -208,9 +210,10 @@ def before_first_chunk(state, prior: Prior, *, checkpoint=None, snapshot: Callab
 
 
 def result(model: ising.IsingModel, state: State, loop: chunks.Loop, prior: Prior, *, t_start: float,
-           compile_time: float, schedule, seed, method: str, packed: bool = False, dense: bool = False) -> Result:
-    """Assemble a :class:`Result`: the best state re-scored exactly (:func:`circuits.model.ising.energy_exact`)
-    and the spin updates per second of this call's sweeps."""
+           compile_time: float, schedule, seed, method: str, packed: bool = False, dense: bool = False,
+           score: Callable = ising.energy_exact) -> Result:
+    """Assemble a :class:`Result`: the best state re-scored exactly (``score(model, spins)``, default
+    :func:`circuits.model.ising.energy_exact`) and the spin updates per second of this call's sweeps."""
     wall = time.perf_counter() - t_start
     run_time = wall - compile_time
     be = sharding.to_host(state.best_energy)
@@ -219,13 +222,13 @@ def result(model: ising.IsingModel, state: State, loop: chunks.Loop, prior: Prio
     n, R = best_spins.shape
     tr = trace_of(loop, prior)
     return Result(
-        best_energy=float(ising.energy_exact(model, best_spins[:, r])), best_spins=best_spins[:, r].copy(),
+        best_energy=float(score(model, best_spins[:, r])), best_spins=best_spins[:, r].copy(),
         replica_best_energy=be, final_spins=sharding.to_host(state.spins).T.copy(), trace_best=tr.best,
         trace_mean=tr.mean, trace_time=tr.time, trace_sweep=tr.sweep, sweeps=int(loop.done), n_replicas=R,
         wall_time=float(prior.elapsed + wall),
         spin_updates_per_s=float(n * R * (loop.done - prior.done) / max(run_time, 1e-12)), schedule=schedule,
         seed=seed, stopped=loop.stopped, method=method, compile_time=float(compile_time), run_time=float(run_time),
-        packed=bool(packed), dense=bool(dense))
+        packed=bool(packed), dense=bool(dense), replica_best_spins=best_spins.T.copy())
 
 
 def check_replicas(n_replicas, where: str) -> int:

@@ -108,12 +108,23 @@ def default_beta_range(model: ising.IsingModel) -> tuple[float, float]:
         >>> [round(b, 3) for b in default_beta_range(m)]
         [0.544, 3.454]
     """
-    dE = energy_changes(model)
+    return beta_range(energy_changes(model), ising.n_spins(model))
+
+
+def beta_range(dE, n: int) -> tuple[float, float]:
+    """:func:`default_beta_range` from single-flip energy changes ``dE`` of random states of an n-spin model (any
+    model: the higher-order annealer measures its own, :mod:`circuits.annealing.higher_order`).
+
+    Example:
+        >>> [round(b, 3) for b in beta_range([2.0, -2.0, 2.0, 6.0], 10)]
+        [0.44, 3.454]
+    """
+    dE = np.asarray(dE, np.float64)
     mag = np.abs(dE[dE != 0])
     if mag.size == 0:  # no couplings or fields: any range is exact
         return 0.1, 10.0
     small = float(np.quantile(mag, 0.01, method="lower"))
-    p_cold = min(COLD_ACCEPTANCE, 1.0 / ising.n_spins(model))
+    p_cold = min(COLD_ACCEPTANCE, 1.0 / n)
     beta1 = math.log(1.0 / p_cold) / small
     lo, hi = 1e-9 * beta1, beta1  # uphill_acceptance falls monotonically in beta: bisect in log beta
     if uphill_acceptance(hi, dE) > HOT_ACCEPTANCE:

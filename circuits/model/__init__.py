@@ -1,2 +1,2 @@
-"""What a network is: Ising models (dense or padded-neighbour couplings) and QUBOs."""
-from circuits.model import ising, qubo  # noqa: F401
+"""What a network is: Ising models (dense or padded-neighbour couplings), QUBOs and higher-order (HUBO) models."""
+from circuits.model import hubo, ising, qubo  # noqa: F401

@@ -1,5 +1,5 @@
 """Tasks mapped to networks and answers mapped back: Max-Cut (G-set files), QUBO problems, invertible logic and
-multipliers, factoring, Boltzmann-machine learning."""
+multipliers, factoring, Boltzmann-machine learning, planted k-XORSAT."""
 from circuits.problems import (  # noqa: F401
     factor_bits,
     factoring,
@@ -11,4 +11,5 @@ from circuits.problems import (  # noqa: F401
     maxcut,
     multiplier,
     partitioning,
+    xorsat,
 )

@@ -43,6 +43,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import Array, lax
 
+from circuits.model import hubo
 from circuits.sampling import rules
 
 MAX_BITS = 24  # p q and N exact in float32 (24-bit significand): N < 2^24
@@ -156,6 +157,40 @@ def network(N: int, n_replicas: int, *, n_a=None) -> Network:
     wp, wq, pinned = (np.stack([x[k] for x in pick], 1) for k in range(3))
     n_a_r = np.array([ws[r % len(ws)] for r in range(int(n_replicas))], np.int32)
     return Network(jnp.float32(N), jnp.asarray(wp), jnp.asarray(wq), jnp.asarray(pinned), jnp.asarray(n_a_r))
+
+
+def to_hubo(N: int, n_a: int):
+    """The cost ``E = (N - p q)^2`` of one width as a 4-body model over its L positions (:mod:`circuits.model.hubo`).
+
+    With ``p = sum_a wp_a x_a`` and ``q = sum_b wq_b x_b`` (x = (1 + s)/2, :func:`layout`),
+    ``E = N^2 - 2 N sum_{a, b} wp_a wq_b x_a x_b + sum_{a, a', b, b'} wp_a wp_a' wq_b wq_b' x_a x_a' x_b x_b'``
+    (x_a^2 = x_a), expanded exactly into spins by :func:`circuits.model.hubo.from_binary`. The pins are not
+    applied (they are the sampler's business), so the zeros are the factorisations with these widths. This is the
+    reference form of the network: :func:`sweep` computes the same local fields from p and q in O(1) per visit,
+    whereas the expanded model has O(L^4) terms. Its float32 coefficients are exact up to 11-bit N
+    (every random state of N = 1763 agrees with the integer cost); at 14 bits they round (errors of about 1 in
+    E ~ 10^7).
+
+    Example:
+        >>> from circuits.sampling import exact
+        >>> e, gs = exact.ground_state(to_hubo(143, 4))
+        >>> e, [factors(network(143, 1, n_a=4), g[:, None])[0].tolist() for g in gs]
+        (0.0, [[13.0], [11.0]])
+    """
+    wp, wq, _ = layout(check_n(N), n_a)
+    P, Q = np.flatnonzero(wp), np.flatnonzero(wq)
+    poly = {(): float(N) ** 2}
+    for a in P:
+        for b in Q:
+            key = (int(a), int(b))
+            poly[key] = poly.get(key, 0.0) - 2.0 * N * wp[a] * wq[b]
+    for a in P:
+        for a2 in P:
+            for b in Q:
+                for b2 in Q:
+                    key = tuple(sorted({int(a), int(a2), int(b), int(b2)}))
+                    poly[key] = poly.get(key, 0.0) + float(wp[a] * wp[a2] * wq[b] * wq[b2])
+    return hubo.from_binary(poly, len(wp))
 
 
 def factors(net: Network, spins) -> tuple[Array, Array]:

@@ -1,13 +1,14 @@
 """Exact references by enumeration (n <= 20): all states, their energies, Boltzmann probabilities, ground states,
 empirical distributions and the KL divergence with its finite-sample floor (docs/methods.md §3).
 
-State k of n spins has spin i = +1 iff bit i of k is set.
+State k of n spins has spin i = +1 iff bit i of k is set. The models are Ising models
+(:class:`circuits.model.ising.IsingModel`) or higher-order ones (:class:`circuits.model.hubo.Hubo`).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from circuits.model import ising
+from circuits.model import hubo, ising
 
 MAX_SPINS = 20
 
@@ -31,17 +32,24 @@ def state_index(spins) -> np.ndarray:
     return (s.astype(np.int64) << np.arange(s.shape[-1])).sum(-1)
 
 
-def energies(model: ising.IsingModel) -> np.ndarray:
-    """Energies of all 2^n states, (2^n,) float64 (in float64 numpy for accuracy)."""
+def energies(model) -> np.ndarray:
+    """Energies of all 2^n states of an Ising or a higher-order model, (2^n,) float64 (float64 numpy for accuracy).
+
+    Example:
+        >>> energies(hubo.from_dict({(0, 1, 2): -1.0})).tolist()
+        [1.0, -1.0, -1.0, 1.0, -1.0, 1.0, 1.0, -1.0]
+    """
+    if isinstance(model, hubo.Hubo):
+        return hubo.energy_exact(hubo.check(model, "exact.energies"), states(hubo.n_spins(model)))
     ising.check(model, "exact.energies")
     return ising.energy_exact(ising.to_dense(model), states(ising.n_spins(model)))
 
 
-def boltzmann(model: ising.IsingModel, beta: float) -> np.ndarray:
+def boltzmann(model, beta: float) -> np.ndarray:
     """Exact Boltzmann probabilities ``exp(-beta E(s)) / Z`` of all 2^n states.
 
     Args:
-        model: IsingModel with n <= 20 spins.
+        model: IsingModel or Hubo with n <= 20 spins.
         beta: inverse temperature >= 0.
 
     Returns:
@@ -86,8 +94,8 @@ def kl_floor(n_states: int, n_samples: int) -> float:
     return (n_states - 1) / (2.0 * n_samples)
 
 
-def ground_state(model: ising.IsingModel):
-    """``(E_gs, states)``: ground-state energy and all ground states by enumeration."""
+def ground_state(model):
+    """``(E_gs, states)``: ground-state energy and all ground states (Ising or higher-order model) by enumeration."""
     e = energies(model)
     gs = e.min()
-    return float(gs), states(ising.n_spins(model))[np.isclose(e, gs, rtol=0, atol=1e-9)]
+    return float(gs), states(len(e).bit_length() - 1)[np.isclose(e, gs, rtol=0, atol=1e-9)]
