@@ -1,7 +1,8 @@
 """Read G-set / rudy Max-Cut files and look up best-known cuts.
 
 Rudy format: a header line ``n m``, then ``m`` lines ``i j w`` with 1-based vertices ``1 <= i, j <= n``,
-``i != j`` and a numeric weight ``w``. Errors name the file and the line.
+``i != j`` and a numeric weight ``w``. Lines that start with ``#`` are comments (``pbits instance`` writes one
+that says how the instance was made) and are skipped wherever they stand. Errors name the file and the line.
 """
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ def read(path) -> Graph:
         >>> _ = open(p, "w").write("3 3\\n1 2 1\\n2 3 1\\n1 3 -1\\n")
         >>> read(p).edges.tolist()
         [[0, 1], [1, 2], [0, 2]]
+        >>> _ = open(p, "w").write("# a triangle\\n3 1\\n1 2 0.5\\n")
+        >>> read(p).weights.tolist()
+        [0.5]
     """
     path = Path(path)
     if path.is_dir():
@@ -60,8 +64,9 @@ def read(path) -> Graph:
     except UnicodeDecodeError as err:
         raise ValueError(f"gset.read: '{path.name}' is not a text file in UTF-8/ASCII (byte {err.start}: "
                          f"{err.reason}); save it as plain text with lines 'n m' and 'i j w'") from None
-    n, m = _header(lines, path)
-    body = [(k + 2, ln) for k, ln in enumerate(lines[1:]) if ln.strip()]
+    numbered = [(k + 1, ln) for k, ln in enumerate(lines) if not ln.lstrip().startswith("#")]
+    n, m = _header(numbered, path)
+    body = [(k, ln) for k, ln in numbered[1:] if ln.strip()]
     if len(body) != m:
         raise ValueError(f"gset.read: '{path.name}' header says m = {m} edges but the file has {len(body)} edge lines")
     edges = np.empty((m, 2), np.int64)
@@ -79,16 +84,16 @@ def read(path) -> Graph:
     return Graph(n=n, edges=edges, weights=weights, name=path.stem)
 
 
-def _header(lines: list, path: Path) -> tuple[int, int]:
-    """``(n, m)`` from the first line, or a ValueError naming the file."""
-    header = lines[0].split() if lines else []
+def _header(numbered: list, path: Path) -> tuple[int, int]:
+    """``(n, m)`` from the first ``(line number, text)`` that is not a comment, or a ValueError naming the file."""
+    lineno, text = numbered[0] if numbered else (1, "")
     try:
-        n, m = (int(x) for x in header)
+        n, m = (int(x) for x in text.split())
         if n < 1 or m < 0:
             raise ValueError
     except ValueError:
-        raise ValueError(f"gset.read: line 1 of '{path.name}': expected a header 'n m' with two non-negative "
-                         f"integers, got {lines[0] if lines else ''!r}") from None
+        raise ValueError(f"gset.read: line {lineno} of '{path.name}': expected a header 'n m' with two non-negative "
+                         f"integers, got {text!r}") from None
     return n, m
 
 
