@@ -69,22 +69,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args) -> int:
     """Generate, write, print the summary; return the exit code."""
     kind = KINDS[args.kind]
-    sizes = _sizes(args, kind)
+    params = _sizes(args, kind)
     _check_options(args, kind)
+    if args.kind == "wishart":
+        params["alpha"] = 0.5 if args.alpha is None else float(args.alpha)
+    if args.kind == "tile":
+        params["tile_probs"] = [0.25, 0.25, 0.25] if args.tile_probs is None else [float(p) for p in args.tile_probs]
     common.check_output(args.output, "--output")
     common.check_output(args.planted_out, "--planted-out", suffixes=("npy", "txt"))
     couplings = args.couplings or ("pm" if kind.couplings else None)
-    result = _make(args, sizes, couplings)
+    result = _make(args, params, couplings)
     planted = result if kind.planted else None
     graph = planted.graph if planted else result
-    command = _command(args, sizes, couplings)
+    command = _command(args, params, couplings)
     from circuits.problems import instances
 
     instances.write(graph, args.output, comment=_comment(command, graph, planted))
     if planted is not None and args.planted_out:
         _save_spins(args.planted_out, planted.planted_spins)
     out = {"kind": args.kind, "instance": graph.name, "path": str(args.output), "n": graph.n,
-           "m": int(len(graph.edges)), "seed": args.seed, "params": sizes, "couplings": couplings,
+           "m": len(graph.edges), "seed": args.seed, "params": params, "couplings": couplings,
            "total_weight": float(np.sum(graph.weights)), "command": command}
     if planted is not None:
         out.update(ground_energy=planted.ground_energy, optimal_cut=planted.optimal_cut, gauge=not args.no_gauge,
@@ -144,22 +148,19 @@ def _make(args, sizes: dict, couplings):
     if k == "pegasus":
         return topologies.pegasus(s["m"], seed=seed, couplings=couplings)
     if k == "tile":
-        probs = (0.25, 0.25, 0.25) if args.tile_probs is None else tuple(args.tile_probs)
-        return planted.tile(s["L"], probabilities=probs, seed=seed, gauge=not args.no_gauge)
-    alpha = 0.5 if args.alpha is None else args.alpha
-    return planted.wishart(s["n"], alpha=alpha, seed=seed, gauge=not args.no_gauge)
+        return planted.tile(s["L"], probabilities=tuple(s["tile_probs"]), seed=seed, gauge=not args.no_gauge)
+    return planted.wishart(s["n"], alpha=s["alpha"], seed=seed, gauge=not args.no_gauge)
 
 
-def _command(args, sizes: dict, couplings) -> str:
-    """The ``pbits instance`` command line that remakes the instance (every parameter spelled out)."""
-    parts = ["pbits instance", args.kind] + [f"--{k} {v}" for k, v in sizes.items()]
+def _command(args, params: dict, couplings) -> str:
+    """The ``pbits instance`` command line that remakes the instance (every parameter spelled out; numbers in their
+    shortest form that reads back the same)."""
+    parts = ["pbits instance", args.kind]
+    for name, value in params.items():
+        values = value if isinstance(value, list) else [value]
+        parts.append(f"--{name.replace('_', '-')} " + " ".join(repr(v) for v in values))
     if couplings is not None:
         parts.append(f"--couplings {couplings}")
-    if args.kind == "wishart":
-        parts.append(f"--alpha {0.5 if args.alpha is None else args.alpha:g}")
-    if args.kind == "tile":
-        probs = (0.25, 0.25, 0.25) if args.tile_probs is None else args.tile_probs
-        parts.append("--tile-probs " + " ".join(f"{p:g}" for p in probs))
     if args.no_gauge:
         parts.append("--no-gauge")
     return " ".join(parts + [f"--seed {args.seed}"])
@@ -167,8 +168,8 @@ def _command(args, sizes: dict, couplings) -> str:
 
 def _comment(command: str, graph, planted) -> str:
     """The ``#`` header of the file: how it was made, the convention, and the planted optimum."""
-    lines = [command, f"{graph.name}: n {graph.n}, m {len(graph.edges)}; Max-Cut weights w = -J, "
-                      "E(s) = sum_{i<j} w_ij s_i s_j = W - 2 cut"]
+    convention = "Max-Cut weights w = -J, E(s) = sum_{i<j} w_ij s_i s_j = W - 2 cut"
+    lines = [command, f"{graph.name}: n {graph.n}, m {len(graph.edges)}; {convention}"]
     if planted is not None:
         lines.append(f"planted: ground_energy {planted.ground_energy!r} optimal_cut {planted.optimal_cut!r}")
     return "\n".join(lines)

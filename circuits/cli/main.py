@@ -15,8 +15,7 @@ COMMANDS = {
     "maxcut": ("circuits.cli.maxcut", "solve a Max-Cut problem with a p-bit annealer"),
     "factor": ("circuits.cli.factor", "factor an integer with p-bits (factor-bit network or reversed multiplier)"),
     "device": ("circuits.cli.device", "derived parameters and switching of a nanomagnet device"),
-    "instance": ("circuits.cli.instance", "write a benchmark instance (lattice glasses, SK, regular, Chimera/Pegasus/"
-                                          "Zephyr, planted ground states) as a rudy file for pbits maxcut"),
+    "instance": ("circuits.cli.instance", "write a generated benchmark instance as a rudy file for pbits maxcut"),
 }
 
 

@@ -88,7 +88,7 @@ def tile(L: int = 32, *, probabilities=(0.25, 0.25, 0.25), seed: int = 0, gauge:
     """A tile-planted spin glass on the L x L periodic square lattice (see the module).
 
     The Graph has the vertices and edges of :func:`circuits.problems.instances.torus2d` (same order) and integer
-    weights ``w = -J`` in {-2, -1, 1}.
+    weights ``w = -J``, in {-2, -1, 1} before the gauge transform (which flips some of their signs).
 
     Args:
         L: side, even and >= 4.

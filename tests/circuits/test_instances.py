@@ -246,7 +246,8 @@ def test_wishart_planted_ground_state_by_enumeration(n, alpha, seed):
         e = instances.energy(p.graph, states)
         assert p.ground_energy < 0 and abs(e.min() - p.ground_energy) < tol
         at = states[e < p.ground_energy + tol]
-        assert len(at) == 2 and {tuple(x) for x in at.tolist()} == {tuple(p.planted_spins.tolist()), tuple((-p.planted_spins).tolist())}
+        pair = {tuple(p.planted_spins.tolist()), tuple((-p.planted_spins).tolist())}
+        assert len(at) == 2 and {tuple(x) for x in at.tolist()} == pair
         if p is plain:
             spectrum = np.sort(e)
     assert np.allclose(np.sort(instances.energy(hidden.graph, states)), spectrum, rtol=0, atol=tol)

@@ -49,7 +49,8 @@ def test_json_summary_and_planted_state(tmp_path, capsys):
                       "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     ref = planted.tile(4, seed=3)
-    assert (out["kind"], out["n"], out["m"], out["seed"], out["params"]) == ("tile", 16, 32, 3, {"L": 4})
+    assert (out["kind"], out["n"], out["m"], out["seed"], out["params"]) == ("tile", 16, 32, 3,
+                                                                              {"L": 4, "tile_probs": [0.25] * 3})
     assert out["ground_energy"] == ref.ground_energy and out["optimal_cut"] == ref.optimal_cut and out["gauge"]
     assert out["planted_spins"] == ref.planted_spins.tolist() and out["planted_out"] == str(spins)
     s = np.load(spins)
