@@ -36,6 +36,7 @@ KINDS = {
                  planted=True),
     "wishart": Kind("Wishart planted ensemble on K_n, known ground state", {"n": (64, 2)}, (), planted=True),
 }
+MAX_EDGES = 10 ** 8  # a rudy file of about 2 GB; larger instances are better made in Python and kept in memory
 ONLY = {"alpha": ("wishart",), "tile_probs": ("tile",), "no_gauge": ("tile", "wishart"),
         "planted_out": ("tile", "wishart")}
 
@@ -112,7 +113,29 @@ def _sizes(args, kind: Kind) -> dict:
     if given:
         raise ValueError(f"{', '.join(given)} do(es) not apply to {args.kind} (it takes "
                          f"{', '.join('--' + s for s in kind.sizes)}); drop them")
+    edges = _edges_at_most(args.kind, sizes)
+    if edges > MAX_EDGES:
+        said = " ".join(f"--{k} {v}" for k, v in sizes.items())
+        raise ValueError(f"{said} gives about {edges:.3g} edges for {args.kind}; this command writes at most "
+                         f"{MAX_EDGES:.0e} (a rudy file of about 2 GB); choose a smaller size")
     return sizes
+
+
+def _edges_at_most(kind: str, s: dict) -> float:
+    """An upper bound on the instance's number of edges, from its sizes alone (before anything is allocated)."""
+    if kind in ("torus2d", "tile"):
+        return 2.0 * s["L"] ** 2
+    if kind == "ea3d":
+        return 3.0 * s["L"] ** 3
+    if kind in ("complete", "wishart"):
+        return s["n"] * (s["n"] - 1) / 2.0
+    if kind == "regular":
+        return s["n"] * s["degree"] / 2.0
+    if kind == "chimera":
+        return (s["t"] + 2) * s["t"] * s["m"] ** 2 * 1.0
+    if kind == "pegasus":
+        return 15 * 12.0 * s["m"] * (s["m"] - 1)
+    return (2 * s["t"] + 2) * 4.0 * s["t"] * s["m"] * (2 * s["m"] + 1)  # zephyr
 
 
 def _check_options(args, kind: Kind) -> None:

@@ -171,8 +171,10 @@ def _pairing(n: int, d: int, rng: np.random.Generator) -> np.ndarray | None:
         pair = (min(u, v), max(u, v))
         if u == v or pair in seen:
             fails += 1
-            if fails > 64 and not _pair_left(points[:k], seen):
-                return None
+            if fails > 64:  # perhaps stuck: look once, then draw another 64 times before looking again
+                if not _pair_left(points[:k], seen):
+                    return None
+                fails = 0
             continue
         fails = 0
         seen.add(pair)

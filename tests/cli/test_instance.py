@@ -85,6 +85,8 @@ def test_plain_json(tmp_path, capsys):
     (["tile", "--tile-probs", "0.5", "0.5", "0.5"], "--tile-probs must be three numbers >= 0 with a sum <= 1"),
     (["torus2d", "--planted-out", "x.npy"], "--planted-out only applies to tile and wishart"),
     (["tile", "--planted-out", "x.csv"], "--planted-out: 'x.csv' has the extension '.csv'"),
+    (["complete", "--n", "100000"], "--n 100000 gives about 5e+09 edges for complete; this command writes at most"),
+    (["pegasus", "--m", "1000"], "choose a smaller size"),
 ])
 def test_bad_options_are_one_line_errors(argv, message, tmp_path, capsys):
     assert main.main(["instance", *argv, "-o", str(tmp_path / "x.txt")]) == 2
