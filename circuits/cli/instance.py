@@ -146,6 +146,8 @@ def _check_options(args, kind: Kind) -> None:
     if args.couplings is not None and args.couplings not in kind.couplings:
         offered = f"it takes {', '.join(kind.couplings)}" if kind.couplings else "its couplings are planted"
         raise ValueError(f"--couplings {args.couplings} does not apply to {args.kind} ({offered})")
+    if args.seed < 0:
+        raise ValueError(f"--seed must be an integer >= 0 (a numpy seed), got {args.seed}")
     if args.alpha is not None and not (np.isfinite(args.alpha) and args.alpha > 0):
         raise ValueError(f"--alpha must be a finite number > 0 (columns per spin, M / n), got {args.alpha}")
     if args.tile_probs is not None:

@@ -87,6 +87,7 @@ def test_plain_json(tmp_path, capsys):
     (["tile", "--planted-out", "x.csv"], "--planted-out: 'x.csv' has the extension '.csv'"),
     (["complete", "--n", "100000"], "--n 100000 gives about 5e+09 edges for complete; this command writes at most"),
     (["pegasus", "--m", "1000"], "choose a smaller size"),
+    (["zephyr", "--seed", "-1"], "--seed must be an integer >= 0"),
 ])
 def test_bad_options_are_one_line_errors(argv, message, tmp_path, capsys):
     assert main.main(["instance", *argv, "-o", str(tmp_path / "x.txt")]) == 2
