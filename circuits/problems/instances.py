@@ -147,6 +147,10 @@ def regular_edges(n: int, d: int, rng: np.random.Generator, *, max_restarts: int
     uniformly and kept if it joins two different vertices not yet joined; when no such pair is left the pairing
     starts again. (The plain configuration model would reject whole pairings, which for d = 10 almost never
     come out simple.)
+
+    >>> e = regular_edges(8, 3, np.random.default_rng(1))
+    >>> e.shape, np.bincount(e.ravel()).tolist()
+    ((12, 2), [3, 3, 3, 3, 3, 3, 3, 3])
     """
     for _ in range(max_restarts):
         edges = _pairing(n, d, rng)

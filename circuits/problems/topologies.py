@@ -131,9 +131,9 @@ def pegasus_edges(m: int, *, fabric_only: bool = True) -> Topology:
 def zephyr_edges(m: int, t: int = 4) -> Topology:
     """The Zephyr graph Z(m, t) (see the module; the Advantage2 chips are Z(12, 4)).
 
-    >>> zp = zephyr_edges(2)
+    >>> zp = zephyr_edges(3)
     >>> zp.n, int(np.bincount(zp.edges.ravel()).max())
-    (160, 20)
+    (336, 20)
     """
     m = check_size(m, 1, "m", "topologies.zephyr_edges")
     t = check_size(t, 1, "t", "topologies.zephyr_edges")
