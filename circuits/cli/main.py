@@ -18,6 +18,7 @@ COMMANDS = {
     "device": ("circuits.cli.device", "derived parameters and switching of a nanomagnet device"),
     "solve": ("circuits.cli.solve", "the lowest energy of an Ising or QUBO problem within a time budget"),
     "sample": ("circuits.cli.sample", "Boltzmann samples by chromatic Gibbs, with their diagnostics"),
+    "instance": ("circuits.cli.instance", "write a generated benchmark instance as a rudy file for pbits maxcut"),
 }
 
 

@@ -147,6 +147,10 @@ def regular_edges(n: int, d: int, rng: np.random.Generator, *, max_restarts: int
     uniformly and kept if it joins two different vertices not yet joined; when no such pair is left the pairing
     starts again. (The plain configuration model would reject whole pairings, which for d = 10 almost never
     come out simple.)
+
+    >>> e = regular_edges(8, 3, np.random.default_rng(1))
+    >>> e.shape, np.bincount(e.ravel()).tolist()
+    ((12, 2), [3, 3, 3, 3, 3, 3, 3, 3])
     """
     for _ in range(max_restarts):
         edges = _pairing(n, d, rng)
@@ -171,8 +175,10 @@ def _pairing(n: int, d: int, rng: np.random.Generator) -> np.ndarray | None:
         pair = (min(u, v), max(u, v))
         if u == v or pair in seen:
             fails += 1
-            if fails > 64 and not _pair_left(points[:k], seen):
-                return None
+            if fails > 64:  # perhaps stuck: look once, then draw another 64 times before looking again
+                if not _pair_left(points[:k], seen):
+                    return None
+                fails = 0
             continue
         fails = 0
         seen.add(pair)

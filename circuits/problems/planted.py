@@ -1,0 +1,179 @@
+"""Spin glasses with a planted ground state: the instance comes with its exact ground-state energy, a ground state
+and so the maximum cut, which turns a heuristic's best cut into a known residual.
+
+Conventions as in :mod:`circuits.problems.instances`: the Graph holds Max-Cut weights ``w = -J``, the energy is
+``E(s) = sum_{i<j} w_ij s_i s_j = W - 2 cut(s)``, so the ground-state energy ``E0`` and the maximum cut
+``(W - E0) / 2`` say the same thing.
+
+* :func:`tile` — tile planting on the L x L periodic square lattice (Hamze et al., Phys. Rev. E 97, 043303
+  (2018); Perera, Hamze, Raymond, Weigel & Katzgraber, Phys. Rev. E 101, 023316 (2020)). The plaquettes of one
+  colour of the checkerboard are edge-disjoint and hold every edge once (L even), so the energy is a sum of
+  independent 4-cycle *tiles*. Each tile is frustrated (one antiferromagnetic bond) and has the ferromagnetic
+  state among its ground states: its four bonds are ferromagnetic of strength 2 except ``c`` weak ones of
+  strength 1, one of which is antiferromagnetic (J = -1). A tile of class ``c`` (1 to 4) has c ground states up
+  to a global flip (breaking any one weak bond costs the least), and ``J`` sums to ``6 - c`` over it. The
+  all-up state minimises every tile at once, so it is a ground state of the whole, with
+  ``E0 = -sum_tiles (6 - c)``. The classes are drawn with probabilities ``p1, p2, p3`` and
+  ``p4 = 1 - p1 - p2 - p3``; which bonds are weak, and which weak one is antiferromagnetic, is uniform.
+* :func:`wishart` — the Wishart planted ensemble (Hamze, Raymond, Pattison, Biswas & Katzgraber, Phys. Rev. E
+  101, 052102 (2020)): ``M = alpha n`` Gaussian columns ``w_mu ~ N(0, n/(n-1) (I - t t^T / n))``, orthogonal
+  to the planted state ``t``, make ``J = -(1/n) W W^T`` with its diagonal dropped. ``-J`` is positive
+  semi-definite with ``t`` in its null space, so ``t`` minimises ``s^T (-J) s`` and
+  ``E0 = -||W||_F^2 / (2 n)`` (the dropped diagonal). Dense (all pairs coupled); hardness has an easy-hard-easy
+  profile in alpha, hardest at alpha well below 1; at alpha >= 1 the problem is easy.
+
+With ``gauge=True`` (the default) the instance is gauge-transformed by a random spin flip ``g``
+(``w_ij -> g_i w_ij g_j``), which keeps the spectrum and moves the ground state from all-up to ``g``, so a solver
+cannot find it by looking for all-up. The couplings come from one random stream and ``g`` from another, so the
+same seed with and without the gauge gives the same instance up to the transform.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from circuits.problems import instances
+from circuits.problems.gset import Graph
+from circuits.problems.instances import check_size
+
+
+class Planted(NamedTuple):
+    """An instance with a known ground state.
+
+    Attributes:
+        graph: the Graph of Max-Cut weights ``w = -J``.
+        ground_energy: ``E0 = min_s sum_{i<j} w_ij s_i s_j`` (the energy of ``planted_spins``).
+        planted_spins: (n,) int8 +/-1, a ground state (all +1 without the gauge transform).
+        optimal_cut: the maximum cut ``(W - E0) / 2``.
+    """
+
+    graph: Graph
+    ground_energy: float
+    planted_spins: np.ndarray
+    optimal_cut: float
+
+
+def gauge(graph: Graph, spins) -> Graph:
+    """The gauge transform ``w_ij -> s_i w_ij s_j`` by +/-1 ``spins``: ``E'(s s') = E(s')`` for every state s',
+    so the spectrum is the same and a ground state ``g`` of ``graph`` becomes ``spins * g``.
+
+    >>> g = instances.complete(3)._replace(weights=np.ones(3))
+    >>> gauge(g, [1, -1, 1]).weights.tolist()
+    [-1.0, 1.0, -1.0]
+    """
+    s = np.asarray(spins)
+    if s.shape != (graph.n,) or not np.all(np.abs(s) == 1):
+        raise ValueError(f"planted.gauge: spins must be {graph.n} values +/-1, got shape {s.shape}")
+    i, j = np.asarray(graph.edges).T
+    return graph._replace(weights=np.asarray(graph.weights, np.float64) * s[i] * s[j])
+
+
+def _streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """Independent PCG64 streams for the couplings and the gauge spins."""
+    a, b = np.random.SeedSequence(seed).spawn(2)
+    return np.random.default_rng(a), np.random.default_rng(b)
+
+
+def _plant(graph: Graph, rng_gauge: np.random.Generator, use_gauge: bool) -> Planted:
+    """Gauge ``graph`` (whose ground state is all-up) and report its ground state, energy and maximum cut."""
+    spins = np.where(rng_gauge.random(graph.n) < 0.5, -1, 1).astype(np.int8) if use_gauge \
+        else np.ones(graph.n, np.int8)
+    g = gauge(graph, spins)
+    e0 = float(instances.energy(g, spins))
+    return Planted(g, e0, spins, (float(np.sum(g.weights)) - e0) / 2)
+
+
+def tile(L: int = 32, *, probabilities=(0.25, 0.25, 0.25), seed: int = 0, gauge: bool = True) -> Planted:
+    """A tile-planted spin glass on the L x L periodic square lattice (see the module).
+
+    The Graph has the vertices and edges of :func:`circuits.problems.instances.torus2d` (same order) and integer
+    weights ``w = -J``, in {-2, -1, 1} before the gauge transform (which flips some of their signs).
+
+    Args:
+        L: side, even and >= 4.
+        probabilities: ``(p1, p2, p3)``, the probabilities of tiles with 1, 2, 3 ground states (up to a flip);
+            the rest, ``p4 = 1 - p1 - p2 - p3``, go to tiles with 4. The default is uniform, not a hardness peak;
+            Perera et al. (2020) map the hardness over this simplex.
+        seed: numpy seed.
+        gauge: hide the ground state behind a random gauge transform.
+
+    Returns:
+        The :class:`Planted` instance.
+
+    Example:
+        >>> p = tile(4, seed=1, gauge=False)
+        >>> p.graph.n, len(p.graph.edges), p.planted_spins.tolist() == [1] * 16
+        (16, 32, True)
+        >>> p.ground_energy == float(instances.energy(p.graph, p.planted_spins))
+        True
+    """
+    L = check_size(L, 4, "L", "planted.tile")
+    if L % 2:
+        raise ValueError(f"planted.tile: L must be even (the checkerboard of tiles must close around the torus), "
+                         f"got {L}; use {L + 1}")
+    p = _class_probabilities(probabilities)
+    rng, rng_gauge = _streams(seed)
+    x, y = (a.ravel() for a in np.meshgrid(np.arange(L), np.arange(L), indexing="ij"))
+    x, y = x[(x + y) % 2 == 0], y[(x + y) % 2 == 0]  # one colour of the checkerboard: L^2 / 2 tiles
+
+    def v(a, b):
+        return (a % L) * L + b % L
+
+    # the tile's bonds around the cycle, as indices into the torus2d edge list (axis-0 edges, then axis-1)
+    bonds = np.stack([v(x, y), L * L + v(x + 1, y), v(x, y + 1), L * L + v(x, y)], 1)
+    c = rng.choice(4, size=len(x), p=p) + 1               # tile class: number of weak bonds
+    rank = np.argsort(np.argsort(rng.random((len(x), 4)), axis=1), axis=1)  # a uniform order of the 4 bonds
+    J = np.where(rank < c[:, None], 1.0, 2.0)             # the first c bonds in that order are weak ...
+    J[rank == 0] = -1.0                                   # ... and the first is antiferromagnetic
+    w = np.zeros(2 * L * L)
+    w[bonds.ravel()] = -J.ravel()
+    base = instances.torus2d(L)
+    graph = base._replace(weights=w, name=f"tile_L{L}_s{seed}")
+    return _plant(graph, rng_gauge, gauge)
+
+
+def _class_probabilities(probabilities) -> np.ndarray:
+    """``(p1, p2, p3, p4)`` from ``(p1, p2, p3)``, or a ValueError saying what is wrong."""
+    p = np.asarray(probabilities, np.float64).ravel()
+    if p.shape != (3,) or not np.all(np.isfinite(p)) or np.any(p < 0) or p.sum() > 1 + 1e-12:
+        raise ValueError(f"planted.tile: probabilities must be three numbers p1, p2, p3 >= 0 with p1 + p2 + p3 <= 1 "
+                         f"(p4 = 1 - p1 - p2 - p3), got {list(np.atleast_1d(probabilities))}")
+    return np.append(p, max(0.0, 1.0 - p.sum())) / max(1.0, p.sum())
+
+
+def wishart(n: int = 64, *, alpha: float = 0.5, seed: int = 0, gauge: bool = True) -> Planted:
+    """A Wishart-planted spin glass on the complete graph K_n (see the module).
+
+    The Max-Cut weights are ``w_ij = (1/n) (W W^T)_ij`` for ``i < j``, in the edge order of
+    :func:`circuits.problems.instances.complete`. ``E0`` is the energy of the planted state computed from these
+    float64 weights; the exact value ``-||W||_F^2 / (2 n)`` differs from it by rounding only.
+
+    Args:
+        n: number of spins, >= 2.
+        alpha: ``M / n``, the number of columns of W per spin (``M = max(1, round(alpha n))``), > 0. Very small
+            alpha (about 0.1 and below) brings other states within float64 rounding of ``E0`` (Hamze et al. discuss
+            this precision effect); use larger alpha when the planted state must be the unique minimum.
+        seed: numpy seed.
+        gauge: hide the ground state behind a random gauge transform.
+
+    Returns:
+        The :class:`Planted` instance.
+
+    Example:
+        >>> p = wishart(8, alpha=0.5, seed=3)
+        >>> len(p.graph.edges), p.ground_energy < 0, p.planted_spins.shape
+        (28, True, (8,))
+    """
+    n = check_size(n, 2, "n", "planted.wishart")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating, np.integer)) \
+            or not np.isfinite(alpha) or alpha <= 0:
+        raise ValueError(f"planted.wishart: alpha (columns per spin, M / n) must be a finite number > 0, got {alpha!r}")
+    M = max(1, int(round(alpha * n)))
+    rng, rng_gauge = _streams(seed)
+    Z = rng.standard_normal((n, M))
+    W = np.sqrt(n / (n - 1)) * (Z - Z.mean(axis=0))  # project each column onto the plane orthogonal to all-up
+    C = W @ W.T / n
+    a, b = np.triu_indices(n, 1)
+    graph = Graph(n, np.stack([a, b], 1).astype(np.int64), C[a, b], f"wishart_n{n}_a{alpha:g}_s{seed}")
+    return _plant(graph, rng_gauge, gauge)
