@@ -13,17 +13,19 @@ import numpy as np
 from circuits.cli import common
 
 DEFAULT_BUDGET = 10.0  # seconds, without --time-limit or --sweeps
-FORMATS = ("auto", "gset", "qubo")
+FORMATS = ("auto", "problem", "gset", "qubo")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``pbits solve``."""
     parser.add_argument("file", nargs="?", default=None,
-                        help="problem file: a QUBO ('n m [offset]' then 0-based 'i j value') or a G-set/rudy graph "
-                             "(solved as the Ising glass J = -w, i.e. Max-Cut); default: a built-in 40-variable QUBO")
+                        help="problem file (docs/formats.md): the problem format ('spin|binary n m [offset]', then "
+                             "0-based term lines 'i [j [k ...]] c': Ising, QUBO or HUBO), a QUBO matrix file ('n m "
+                             "[offset]', then 'i j value') or a G-set/rudy graph (solved as the glass J = -w, i.e. "
+                             "Max-Cut); default: a built-in 40-variable QUBO")
     parser.add_argument("--format", choices=FORMATS, default="auto",
-                        help="file format (default auto: by extension .qubo, else by content: a 0-based index or a "
-                             "diagonal entry means QUBO, else G-set)")
+                        help="file format (default auto: a 'spin' or 'binary' header means the problem format; else "
+                             "extension .qubo, or a 0-based index or a diagonal entry, means a QUBO matrix; else G-set)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help=f"wall-clock budget, the bound included (default {DEFAULT_BUDGET:g} s unless --sweeps)")
     parser.add_argument("--sweeps", type=int, default=None, help="a fixed geometric schedule of this many sweeps")
@@ -48,15 +50,18 @@ def _example():
 
 
 def detect(path) -> str:
-    """``"qubo"`` or ``"gset"`` for ``path`` by extension, else by content (see ``--format``)."""
-    if Path(path).suffix.lower() == ".qubo":
-        return "qubo"
+    """``"problem"``, ``"qubo"`` or ``"gset"`` for ``path``, by its header, extension or content (``--format``)."""
     try:
         with open(path, encoding="utf-8-sig") as f:
             rows = [ln.split("#", 1)[0].split() for ln in f]
-    except (UnicodeDecodeError, IsADirectoryError):
+    except (UnicodeDecodeError, IsADirectoryError, FileNotFoundError):
         return "gset"  # let the reader give its error
-    rows = [r for r in rows if r][1:]
+    rows = [r for r in rows if r]
+    if rows and rows[0][0] in ("spin", "binary"):
+        return "problem"
+    if Path(path).suffix.lower() == ".qubo":
+        return "qubo"
+    rows = rows[1:]
     for r in rows:
         if len(r) == 3 and r[0].lstrip("-").isdigit() and r[1].lstrip("-").isdigit():
             if int(r[0]) == 0 or int(r[1]) == 0 or r[0] == r[1]:
@@ -76,6 +81,15 @@ def _problem(args):
         kind = detect(args.file) if args.format == "auto" else args.format
         name = Path(args.file).stem
         q = qubo.read(args.file) if kind == "qubo" else None
+    if kind == "problem":
+        from circuits.model import hubo
+
+        h = hubo.read(args.file)
+        decode = (lambda s: {"spins": s.tolist(), "x": qubo.bits(s).tolist()})
+        if hubo.order(h) > 2:
+            return h, 0.0, kind, name, decode  # the offset is inside the model
+        model, offset = hubo.to_ising(h, layout="sparse")
+        return model, offset, kind, name, decode
     if kind == "qubo":
         model, offset = qubo.to_ising(q.Q, layout="dense")
         return model, offset + float(q.offset), kind, name, lambda s: {"x": qubo.bits(s).tolist()}
@@ -101,16 +115,25 @@ def run(args) -> int:
         2.0 if args.time_limit is None else float(np.clip(0.05 * args.time_limit, 0.5, 5.0)))
     bar = common.Bar("sweeps", lambda tr: f"best {float(tr.best[-1]) + offset:.6g}",
                      enabled=sys.stderr.isatty() and not args.json)
-    s = ising_solve.solve(args.seed, model, offset=offset, time_limit=args.time_limit, n_sweeps=args.sweeps,
-                          n_replicas=args.replicas, rule=args.rule, target_energy=args.target, bound_time=bound_s,
-                          progress=bar, mesh="local")
+    higher = not isinstance(model, ising.IsingModel)
+    if higher:
+        s = ising_solve.solve_hubo(args.seed, model, time_limit=args.time_limit, n_sweeps=args.sweeps,
+                                   n_replicas=args.replicas, rule=args.rule, target_energy=args.target, progress=bar)
+    else:
+        s = ising_solve.solve(args.seed, model, offset=offset, time_limit=args.time_limit, n_sweeps=args.sweeps,
+                              n_replicas=args.replicas, rule=args.rule, target_energy=args.target,
+                              bound_time=bound_s, progress=bar, mesh="local")
     bar.close()
     res = s.run.result
     gap = None if s.lower_bound is None else s.energy - s.lower_bound
     # a certified bound the energy reaches proves it optimal (integer couplings: energies are integers, so a gap
     # below 1 is a gap of 0)
-    tol = 1.0 - 1e-9 if ising_solve.integer_couplings(model) else 1e-9 * max(1.0, abs(s.energy))
-    out = {"problem": name, "format": kind, "n": ising.n_spins(model), "objective": s.energy,
+    integer = not higher and ising_solve.integer_couplings(model)
+    tol = 1.0 - 1e-9 if integer else 1e-9 * max(1.0, abs(s.energy))
+    from circuits.model import hubo
+
+    out = {"problem": name, "format": kind, "n": hubo.n_spins(model) if higher else ising.n_spins(model),
+           "order": hubo.order(model) if higher else 2, "objective": s.energy,
            "energy_ising": s.energy - offset, "offset": offset, "lower_bound": s.lower_bound,
            "bound_certified": s.bound_certified, "gap": gap,
            "proven_optimal": bool(s.bound_certified) and gap is not None and gap < tol,

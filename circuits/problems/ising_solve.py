@@ -1,5 +1,5 @@
-"""Minimise an Ising (or QUBO) energy with the anytime annealer, with a certified lower bound: the face of
-``pbits solve`` for pairwise problems (docs/methods.md §5; the formats are in docs/formats.md).
+"""Minimise an Ising (or QUBO) energy with the anytime annealer, with a certified lower bound, and higher-order
+(HUBO) energies by chromatic annealing: what ``pbits solve`` runs (docs/methods.md §5; the formats are in docs/formats.md).
 
 An Ising model ``E(s) = -1/2 s^T J s - h^T s`` is a Max-Cut problem on n + 1 vertices: with an extra spin
 ``s_0 = +1`` carrying the fields, ``E(s) = sum_{i<j} w_ij s_i s_j + sum_i w_0i s_0 s_i`` with ``w_ij = -J_ij`` and
@@ -15,7 +15,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from circuits.annealing import anytime
+from circuits.annealing import anytime, schedules
 from circuits.model import ising
 from circuits.problems import bounds
 from circuits.problems.gset import Graph
@@ -99,3 +99,44 @@ def integer_couplings(model: ising.IsingModel) -> bool:
     J = np.asarray(model.J if ising.is_dense(model) else model.w, np.float64)
     h = np.asarray(model.h, np.float64)
     return bool(np.all(J == np.round(J)) and np.all(h == np.round(h)))
+
+
+PILOT = 64  # sweeps of the pilot that measures a higher-order sweep's cost
+
+
+def solve_hubo(key, model, *, time_limit: float | None = None, n_sweeps: int | None = None,
+               n_replicas: int | None = None, rule: str = "metropolis", target_energy: float | None = None,
+               progress: Callable | None = None) -> Solution:
+    """Minimise a higher-order model (:class:`circuits.model.hubo.Hubo`, its offset included) by chromatic
+    annealing (:func:`circuits.annealing.higher_order.anneal`). Without ``n_sweeps`` but with a time limit the one
+    geometric schedule is sized from a pilot of :data:`PILOT` sweeps (compiled first) to end at ~0.9 of what is
+    left of the budget, which then stops it if the machine slows down (``schedule["cut_short"]``). No lower bound
+    is computed for order > 2 (``lower_bound`` is None).
+
+    Example:
+        >>> from circuits.model import hubo
+        >>> s = solve_hubo(0, hubo.from_dict({(0, 1, 2): 1.0, (1, 2, 3): 1.0, (0, 3): -1.0}), n_sweeps=100)
+        >>> s.energy
+        -3.0
+    """
+    from circuits.annealing import higher_order
+
+    t0 = time.perf_counter()
+    R = 16 if n_replicas is None else int(n_replicas)
+    update = anytime.RULES[rule]
+    b0, b1 = higher_order.default_beta_range(model)
+    planned = n_sweeps is None and time_limit is not None
+    if planned:
+        pilot = higher_order.anneal(key, model, schedules.lazy_geometric(b0, b1, PILOT), n_replicas=R, update=update,
+                                    chunk=PILOT)  # the run's chunk shape: compiled once
+        per = pilot.run_time / max(1, pilot.sweeps)
+        left = time_limit - (time.perf_counter() - t0)
+        n_sweeps = int(max(PILOT, 0.9 * left / max(per, 1e-9)))
+    n_sweeps = 1000 if n_sweeps is None else int(n_sweeps)
+    left = None if time_limit is None else max(1e-3, time_limit - (time.perf_counter() - t0))
+    res = higher_order.anneal(key, model, schedules.lazy_geometric(b0, b1, n_sweeps), n_replicas=R, update=update,
+                              chunk=PILOT if planned else None, time_limit=left, target_energy=target_energy, progress=progress)
+    sched = {"kind": "geometric", "beta0": float(b0), "beta1": float(b1), "n_sweeps": n_sweeps, "rule": rule,
+             "planned": planned, "cut_short": res.stopped == "time_limit" and res.sweeps < n_sweeps}
+    spins = np.asarray(res.best_spins, np.int8)
+    return Solution(float(res.best_energy), spins, None, None, anytime.Run(res, sched, 1), time.perf_counter() - t0)

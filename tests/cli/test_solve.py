@@ -49,3 +49,25 @@ def test_bad_options(argv, match, capsys):
     with pytest.raises(ValueError, match=match):
         _cli(argv)
     assert main.main(["solve", *argv]) == 2 and match in capsys.readouterr().err
+
+
+def test_problem_files_quadratic_and_higher_order(capsys, tmp_path):
+    """The problem format: a planted 3-regular 3-XORSAT instance (3-body, energy = violated clauses) is solved to 0;
+    a quadratic problem file goes through the Ising path with its bound."""
+    from circuits.model import hubo
+    from circuits.problems import xorsat
+
+    p = tmp_path / "xor.txt"
+    hubo.write(p, xorsat.to_hubo(xorsat.planted(24, seed=3)))
+    assert command.detect(p) == "problem"
+    assert _cli([str(p), "--json", "--time-limit", "3"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["order"] == 3 and out["objective"] == pytest.approx(0.0, abs=1e-6) and out["lower_bound"] is None
+    assert out["schedule"]["planned"] and len(out["x"]) == 24
+    q = tmp_path / "ising.txt"
+    q.write_text("# a frustrated triangle in a field\nspin 3 4\n0 1 1.0\n1 2 1.0\n0 2 1.0\n0 0.5\n")
+    assert _cli([str(q), "--json", "--sweeps", "200"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    states = ((np.arange(8)[:, None] >> np.arange(3)) & 1) * 2 - 1
+    e = [s[0] * s[1] + s[1] * s[2] + s[0] * s[2] + 0.5 * s[0] for s in states]
+    assert out["order"] == 2 and out["objective"] == pytest.approx(min(e)) and out["lower_bound"] <= min(e) + 1e-9
