@@ -60,10 +60,12 @@ def test_problem_files_quadratic_and_higher_order(capsys, tmp_path):
     p = tmp_path / "xor.txt"
     hubo.write(p, xorsat.to_hubo(xorsat.planted(24, seed=3)))
     assert command.detect(p) == "problem"
-    assert _cli([str(p), "--json", "--time-limit", "3"]) == 0
+    assert _cli([str(p), "--json", "--sweeps", "4096", "--replicas", "32", "--target", "0"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["order"] == 3 and out["objective"] == pytest.approx(0.0, abs=1e-6) and out["lower_bound"] is None
-    assert out["schedule"]["planned"] and len(out["x"]) == 24
+    assert out["stopped"] == "target" and len(out["x"]) == 24  # --target 0: a planted solution stops the run
+    assert _cli([str(p), "--json", "--time-limit", "2"]) == 0  # without --sweeps: sized from a pilot
+    assert json.loads(capsys.readouterr().out)["schedule"]["planned"]
     q = tmp_path / "ising.txt"
     q.write_text("# a frustrated triangle in a field\nspin 3 4\n0 1 1.0\n1 2 1.0\n0 2 1.0\n0 0.5\n")
     assert _cli([str(q), "--json", "--sweeps", "200"]) == 0
