@@ -42,7 +42,7 @@ def load(name: str):
     if name.startswith("planted2d"):
         from circuits.problems import planted
 
-        p = planted.tile_planted(int(name[len("planted2d"):]), seed=0)
+        p = planted.tile(int(name[len("planted2d"):]), seed=0)
         return p.graph, float(p.ground_energy), "planted ground state"
     if name.startswith("ea3d"):
         return instances.ea3d(int(name[4:]), seed=0), None, "putative ground state (best of all runs)"
