@@ -7,8 +7,10 @@ residual energy against sweeps — ours and dwave-samplers SA side by side in th
 
 Runs: ours are ``--runs`` replicas of one annealer call (independent random streams, one geometric schedule over the
 instance's default beta range, Metropolis rule; compiled first, so compilation is not charged); dwave's are as
-many reads of ``SimulatedAnnealingSampler`` (its default geometric schedule, one thread). A run succeeds when its
-*final* energy reaches the target (both solvers are judged on the state they end in). Targets: the planted
+many reads of ``SimulatedAnnealingSampler`` (its default geometric schedule, one thread). A run succeeds when the
+state the solver *returns* reaches the target: dwave returns each read's final state, ours each replica's best state
+of its run (our cold end still takes about one smallest uphill flip per sweep, so a final state is often one such
+flip above the best one; ``--final`` judges ours on final states too). Targets: the planted
 ground-state energy (planted instances); for other glasses the lowest energy any run of either solver found at the
 longest length (a putative ground state, said so in the output); for G-set graphs 99.9 % of the best-known cut.
 
@@ -54,8 +56,9 @@ def load(name: str):
     return g, maxcut.energy_from_cut(g, cut), f"99.9 % of best known ({cut} of {bk:g})"
 
 
-def ours(model, sweeps: int, runs: int, seed: int) -> tuple[np.ndarray, float]:
-    """Final energies of ``runs`` replicas after one anneal of ``sweeps`` sweeps, and its wall time (warm)."""
+def ours(model, sweeps: int, runs: int, seed: int, final: bool = False) -> tuple[np.ndarray, float]:
+    """The energy each of ``runs`` replicas returns (its best state of the run, what ``pbits`` reports) after one
+    anneal of ``sweeps`` sweeps, and the anneal's wall time (warm)."""
     b0, b1 = schedules.default_beta_range(model)
     betas = schedules.lazy_geometric(b0, b1, sweeps)
     mesh = sharding.local_mesh(runs)
@@ -63,7 +66,9 @@ def ours(model, sweeps: int, runs: int, seed: int) -> tuple[np.ndarray, float]:
     t = time.perf_counter()
     res = simulated.anneal(seed, model, betas, n_replicas=runs, update=rules.metropolis, mesh=mesh)
     wall = time.perf_counter() - t
-    return ising.energy_exact(model, np.asarray(res.final_spins)), wall
+    if final:
+        return ising.energy_exact(model, np.asarray(res.final_spins)), wall
+    return np.asarray(res.replica_best_energy, np.float64), wall
 
 
 def dwave(graph, sweeps: int, runs: int, seed: int) -> tuple[np.ndarray, float]:
@@ -105,10 +110,10 @@ def summary(energies: dict, walls: dict, target: float, n: int, rng) -> dict:
                 tts99_s=best["tts_s"], flips_to_solution=best["tts_sweeps"] * n)
 
 
-def run_instance(name: str, lengths, runs: int, seed: int, peers: bool, rng) -> dict:
+def run_instance(name: str, lengths, runs: int, seed: int, peers: bool, rng, final: bool = False) -> dict:
     graph, target, what = load(name)
     model = maxcut.to_ising(graph, layout=maxcut.default_layout(graph))
-    solvers = {"pbits": lambda L: ours(model, L, runs, seed + L)}
+    solvers = {"pbits": lambda L: ours(model, L, runs, seed + L, final)}
     if peers:
         solvers["dwave SA"] = lambda L: dwave(graph, L, runs, seed + L)
     energies = {s: {} for s in solvers}
@@ -155,15 +160,16 @@ def plot(results, path: str) -> None:
             L = [x["sweeps"] for x in d["rows"]]
             ax[0].errorbar(L, [x["p"] for x in d["rows"]], yerr=[[x["p"] - x["p_lo"] for x in d["rows"]],
                            [x["p_hi"] - x["p"] for x in d["rows"]]], marker="o", capsize=3, label=s)
-            ax[1].plot(L, [x["tts_sweeps"] for x in d["rows"]], "o-", label=s)
+            ax[1].plot(L, [x["tts_sweeps"] if math.isfinite(x["tts_sweeps"]) else np.nan for x in d["rows"]], "o-",
+                       label=s)
             ax[2].plot(L, [max(x["residual"], 1e-7) for x in d["rows"]], "o-", label=s)
         for a, yl in zip(ax, ("success probability", "TTS99 [sweeps]", "residual energy")):
             a.set_xscale("log")
             a.set_xlabel("sweeps per run")
             a.set_ylabel(yl)
             a.set_title(r["instance"], fontsize=9)
-        ax[1].set_yscale("log")
-        ax[2].set_yscale("log")
+        ax[1].set_yscale("log", nonpositive="mask")
+        ax[2].set_yscale("log", nonpositive="mask")
         ax[0].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -176,6 +182,7 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=32, help="independent runs per length (>= 20)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-dwave", action="store_true")
+    p.add_argument("--final", action="store_true", help="judge our runs on their final states, not their best")
     p.add_argument("--plot", default=None)
     p.add_argument("--json", default=None)
     a = p.parse_args()
@@ -193,7 +200,7 @@ def main() -> int:
 
     print(f"# TTS99: {a.runs} runs per length, lengths {a.sweeps}; {len(jax.devices())} XLA CPU device(s); "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    results = [run_instance(name, sorted(a.sweeps), a.runs, a.seed, peers, rng) for name in a.instances]
+    results = [run_instance(name, sorted(a.sweeps), a.runs, a.seed, peers, rng, a.final) for name in a.instances]
     print(table(results))
     if a.json:
         with open(a.json, "w") as f:
