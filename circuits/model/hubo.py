@@ -28,7 +28,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import Array
 
-from circuits.model import ising
+from circuits.model import ising, textfile
 from pbits.runtime import memory
 
 
@@ -361,19 +361,7 @@ def read(path) -> Hubo:
         True
     """
     name, where = Path(path).name, "hubo.read"
-    if Path(path).is_dir():
-        raise ValueError(f"{where}: '{name}' is a folder; give the path of a problem file in it")
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"{where}: no such file '{path}'")
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            lines = [(k + 1, ln.split("#", 1)[0].strip()) for k, ln in enumerate(f)]
-    except UnicodeDecodeError as err:
-        raise ValueError(f"{where}: '{name}' is not a text file in UTF-8/ASCII (byte {err.start}: {err.reason})"
-                         ) from None
-    lines = [(k, ln) for k, ln in lines if ln]
-    if not lines:
-        raise ValueError(f"{where}: '{name}' is empty; expected a header {HEADER}")
+    lines = textfile.lines(path, where, what="a problem file", header=HEADER)
     k, head = lines[0]
     parts = head.split()
     try:

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from circuits.model import ising
+from circuits.model import ising, textfile
 from pbits.runtime import memory
 
 
@@ -149,18 +149,8 @@ def read(path) -> Qubo:
         >>> read(p).Q.shape
         (2, 2)
     """
-    name = str(path)
-    if Path(path).is_dir():
-        raise ValueError(f"qubo.read: '{name}' is a folder; give the path of a QUBO file")
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            lines = [(k + 1, ln.split("#", 1)[0].strip()) for k, ln in enumerate(f)]
-    except UnicodeDecodeError as err:
-        raise ValueError(f"qubo.read: '{name}' is not a text file in UTF-8/ASCII (byte {err.start}: {err.reason})"
-                         ) from None
-    lines = [(k, ln) for k, ln in lines if ln]
-    if not lines:
-        raise ValueError(f"qubo.read: '{name}' is empty; expected a header 'n m [offset]'")
+    name = Path(path).name
+    lines = textfile.lines(path, "qubo.read", what="a QUBO file", header="'n m [offset]'")
     k, head = lines[0]
     parts = head.split()
     try:

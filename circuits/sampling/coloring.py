@@ -104,6 +104,19 @@ def padded(classes, n: int) -> np.ndarray:
     return out
 
 
+def partition(classes, n: int, where: str) -> tuple[np.ndarray, ...]:
+    """``classes`` as int32 arrays, if they hold each of the n spins exactly once, else a ValueError that names a
+    spin that is missing or repeated (shared by the pairwise and the higher-order colourings' checks)."""
+    classes = tuple(np.asarray(c, dtype=np.int32).reshape(-1) for c in classes)
+    every = np.concatenate(classes) if classes else np.zeros(0, np.int32)
+    if len(every) != n or not np.array_equal(np.sort(every), np.arange(n)):
+        counts = np.bincount(every[(every >= 0) & (every < n)], minlength=n)
+        bad = np.flatnonzero(counts != 1)
+        what = f"spin {bad[0]} appears {counts[bad[0]]} times" if len(bad) else "indices outside 0..n-1"
+        raise ValueError(f"{where}: argument 'classes' must contain each of the {n} spins exactly once; {what}")
+    return classes
+
+
 def validate(model: ising.IsingModel, classes) -> tuple[np.ndarray, ...]:
     """Check that ``classes`` partition the spins and no coupled pair shares a class.
 
@@ -121,14 +134,7 @@ def validate(model: ising.IsingModel, classes) -> tuple[np.ndarray, ...]:
         ValueError: coloring.validate: argument 'classes' puts coupled spins 0 and 1 (J = 1.0) in colour class 0; use coloring.greedy(model)
     """
     n = ising.n_spins(model)
-    classes = tuple(np.asarray(c, dtype=np.int32).reshape(-1) for c in classes)
-    allidx = np.concatenate(classes) if classes else np.zeros(0, np.int32)
-    if len(allidx) != n or not np.array_equal(np.sort(allidx), np.arange(n)):
-        counts = np.bincount(allidx[(allidx >= 0) & (allidx < n)], minlength=n)
-        bad = np.flatnonzero(counts != 1)
-        what = f"spin {bad[0]} appears {counts[bad[0]]} times" if len(bad) else "indices outside 0..n-1"
-        raise ValueError(f"coloring.validate: argument 'classes' must contain each of the {n} spins exactly once; "
-                         f"{what}")
+    classes = partition(classes, n, "coloring.validate")
     color = np.empty(n, np.int64)
     for c, idx in enumerate(classes):
         color[idx] = c

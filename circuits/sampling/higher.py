@@ -59,13 +59,7 @@ def validate(model: hubo.Hubo, classes) -> tuple[np.ndarray, ...]:
         ValueError: higher.validate: ... puts spins 0 and 2 of the term (0, 1, 2) in colour class 0; use higher.greedy(model)
     """
     n = hubo.n_spins(model)
-    classes = tuple(np.asarray(c, dtype=np.int32).reshape(-1) for c in classes)
-    every = np.concatenate(classes) if classes else np.zeros(0, np.int32)
-    if len(every) != n or not np.array_equal(np.sort(every), np.arange(n)):
-        counts = np.bincount(every[(every >= 0) & (every < n)], minlength=n)
-        bad = np.flatnonzero(counts != 1)
-        what = f"spin {bad[0]} appears {counts[bad[0]]} times" if len(bad) else "indices outside 0..n-1"
-        raise ValueError(f"higher.validate: argument 'classes' must contain each of the {n} spins exactly once; {what}")
+    classes = coloring.partition(classes, n, "higher.validate")
     color = np.full(n + 1, -1, np.int64)
     for c, idx in enumerate(classes):
         color[idx] = c
