@@ -54,8 +54,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     command = argv[0] if argv and argv[0] in COMMANDS else None
     parser = build_parser(command)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit:
+        common.START = None
+        raise
     if args.command is None:
+        common.START = None
         parser.print_help()
         return 2
     try:
@@ -66,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError, OSError) as err:
         print(f"pbits {args.command}: error: {err}", file=sys.stderr)
         return 2
+    finally:
+        common.START = None  # the next command (in the same process: a test, a notebook) starts its own clock
 
 
 def use_compile_cache() -> str | None:

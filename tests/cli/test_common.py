@@ -1,7 +1,7 @@
 """What the sub-commands share: the multi-host variables, read only by the command line."""
 import pytest
 
-from circuits.cli import common
+from circuits.cli import common, main
 
 
 def test_distributed_arguments_from_environment():
@@ -65,3 +65,11 @@ def test_importing_the_package_leaves_the_device_count_open():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(env, JAX_PLATFORMS="cpu"))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "2"
+
+
+def test_each_command_starts_its_own_clock(capsys):
+    """A command's --time-limit counts from its own start, never from an earlier command's in the same process."""
+    from circuits.cli import common
+
+    assert main.main(["solve", "--sweeps", "0"]) == 2  # a command that fails
+    assert common.START is None and abs(common.started() - __import__("time").perf_counter()) < 1.0
