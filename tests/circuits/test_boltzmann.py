@@ -4,8 +4,8 @@ diagnostics themselves report."""
 import numpy as np
 import pytest
 
-from circuits.model import ising
-from circuits.sampling import boltzmann, diagnostics, exact
+from circuits.model import hubo, ising
+from circuits.sampling import boltzmann, diagnostics, exact, higher
 
 
 def ar1(phi, T, R, seed):
@@ -92,3 +92,48 @@ def test_several_betas_in_one_run_and_bad_input():
         boltzmann.run(0, model, [-1.0], n_chains=2, n_records=10)
     with pytest.raises(ValueError, match="n_records"):
         boltzmann.run(0, model, 1.0, n_chains=2, n_records=1)
+
+
+def random_hubo(n, order, seed):
+    """A random model of n spins with fields, pairs and terms of the given order (float couplings)."""
+    rng = np.random.default_rng(seed)
+    terms = {(i,): 0.3 * rng.normal() for i in range(n)}
+    for k in range(2, order + 1):
+        for _ in range(n):
+            terms[tuple(sorted(rng.choice(n, k, replace=False).tolist()))] = rng.normal()
+    return hubo.from_dict(terms, n, offset=0.5)
+
+
+@pytest.mark.parametrize("order", [3, 4])
+def test_higher_order_models_follow_the_exact_boltzmann_law(order):
+    """A random 3-body (4-body) model of 10 spins: KL to enumeration within the floor of as many perfect samples,
+    the mean energy (offset included) within 4 standard errors, correlations on the pairs that share a term."""
+    model, beta = random_hubo(10, order, seed=order), 0.7
+    r = boltzmann.run(0, model, beta, n_chains=32, n_records=800)
+    row = boltzmann.report(model, r)[0]
+    assert row["kl_exact"] < 2.0 * row["kl_floor"] + 1e-3, row
+    p = exact.boltzmann(model, beta)
+    assert abs(row["energy"] - float(p @ exact.energies(model))) < 4 * row["energy_stderr"]
+    assert len(row["correlations"]) == len(higher.primal_edges(model)) > 0
+
+
+def test_tempering_follows_the_exact_law_at_every_rung():
+    """Parallel tempering on a ladder of 4 betas (a frustrated 10-spin model with fields): at each rung the
+    energy and the magnetisation within 4 standard errors of enumeration (from their own autocorrelation), KL
+    within the floor, and a swap acceptance per neighbouring pair in (0, 1]."""
+    model, ladder = random_model(10, seed=3), [0.3, 0.6, 1.0, 1.6]
+    r = boltzmann.run(2, model, ladder, n_chains=16, n_records=800, tempering=True)
+    rows = boltzmann.report(model, r)
+    S = exact.states(10).astype(np.float64)
+    assert r.swap_acceptance.shape == (3,) and np.all((r.swap_acceptance > 0) & (r.swap_acceptance <= 1))
+    for j, (beta, row) in enumerate(zip(ladder, rows)):
+        p = exact.boltzmann(model, beta)
+        assert row["kl_exact"] < 2.0 * row["kl_floor"] + 1e-3, row
+        assert abs(row["energy"] - float(p @ exact.energies(model))) < 4 * row["energy_stderr"]
+        dm = diagnostics.summarise(r.magnetisation[:, j, :])
+        assert abs(dm.mean - float(p @ S.mean(1))) < 4 * dm.stderr
+        assert ("swap_acceptance" in row) == (j < 3)
+    with pytest.raises(ValueError, match="increasing"):
+        boltzmann.run(0, model, [1.0, 0.5], n_chains=2, n_records=10, tempering=True)
+    with pytest.raises(ValueError, match="increasing"):
+        boltzmann.run(0, model, [1.0], n_chains=2, n_records=10, tempering=True)
