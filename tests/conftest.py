@@ -42,3 +42,20 @@ def torus_model(L: int) -> ising.IsingModel:
 def torus():
     """``torus(L)``: the L x L ferromagnetic torus model (J = +1)."""
     return torus_model
+
+
+@pytest.fixture(scope="session")
+def random_hubo():
+    """``make(n, order, seed)``: a random spin model of n spins with fields, n pair terms and n terms of each order
+    3..order (normal coefficients, offset 0.5), for tests against enumeration."""
+    from circuits.model import hubo
+
+    def make(n, order, seed):
+        rng = np.random.default_rng(seed)
+        terms = {(i,): 0.3 * rng.normal() for i in range(n)}
+        for k in range(2, order + 1):
+            for _ in range(n):
+                terms[tuple(sorted(rng.choice(n, k, replace=False).tolist()))] = rng.normal()
+        return hubo.from_dict(terms, n, offset=0.5)
+
+    return make

@@ -5,6 +5,7 @@ variables below) and writes progress to the terminal; the library only calls ``p
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 import time
@@ -57,6 +58,37 @@ class Bar:
         """End the bar's line (if it drew one)."""
         if self.enabled and self.shown:
             sys.stderr.write("\n")
+
+
+def check_budget(args, *, target: str = "objective value") -> None:
+    """The range checks that ``pbits maxcut`` and ``pbits solve`` share: ``--sweeps`` and ``--replicas`` >= 1, a
+    finite ``--time-limit`` > 0, a finite ``--bound-time`` >= 0 and a finite ``--target`` (a ``target`` value: "cut
+    value", "objective value"); a ValueError names the option, the value and what is expected.
+
+    Example:
+        >>> from types import SimpleNamespace as A
+        >>> check_budget(A(sweeps=0, replicas=None, time_limit=None, bound_time=None, target=None))
+        Traceback (most recent call last):
+        ...
+        ValueError: --sweeps must be a positive integer, got 0
+    """
+    if args.sweeps is not None and args.sweeps < 1:
+        raise ValueError(f"--sweeps must be a positive integer, got {args.sweeps}")
+    if args.replicas is not None and args.replicas < 1:
+        raise ValueError(f"--replicas must be a positive integer, got {args.replicas}")
+    check_time_limit(args.time_limit)
+    if args.bound_time is not None and not (math.isfinite(args.bound_time) and args.bound_time >= 0):
+        raise ValueError(f"--bound-time must be a finite number of seconds >= 0 (0 skips the bound), got "
+                         f"{args.bound_time}")
+    if args.target is not None and not math.isfinite(args.target):
+        raise ValueError(f"--target must be a finite {target}, got {args.target}")
+
+
+def check_time_limit(seconds) -> None:
+    """Refuse a ``--time-limit`` that is not a finite number of seconds > 0 (None: no limit)."""
+    if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"--time-limit must be a finite number of seconds > 0, got {seconds}; leave it out for no "
+                         "limit")
 
 
 FIGURE_TYPES = ("png", "pdf", "svg", "jpg", "jpeg", "eps", "ps", "tif", "tiff", "webp")

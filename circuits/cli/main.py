@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
-    except (ValueError, FileNotFoundError, OSError) as err:
+    except (ValueError, FileNotFoundError, OSError, ModuleNotFoundError) as err:  # the last: an optional package
         print(f"pbits {args.command}: error: {err}", file=sys.stderr)
         return 2
     finally:

@@ -156,23 +156,12 @@ def _bound_seconds(args) -> float:
 
 def _check_options(args, device: bool) -> None:
     """Refuse values out of range and options that do not apply to the chosen mode, with the reason."""
-    if args.sweeps is not None and args.sweeps < 1:
-        raise ValueError(f"--sweeps must be a positive integer, got {args.sweeps}")
-    if args.replicas is not None and args.replicas < 1:
-        raise ValueError(f"--replicas must be a positive integer, got {args.replicas}")
-    if args.time_limit is not None and not (np.isfinite(args.time_limit) and args.time_limit > 0):
-        raise ValueError(f"--time-limit must be a finite number of seconds > 0, got {args.time_limit}; leave it out "
-                         "for no limit")
+    common.check_budget(args, target="cut value")
     if args.beta is not None and not (0 < args.beta[0] < args.beta[1] and np.isfinite(args.beta[1])):
         raise ValueError(f"--beta must be two numbers 0 < BETA0 < BETA1 (hot to cold; the schedule is geometric), "
                          f"got {args.beta[0]:g} {args.beta[1]:g}")
-    if args.bound_time is not None and not (np.isfinite(args.bound_time) and args.bound_time >= 0):
-        raise ValueError(f"--bound-time must be a finite number of seconds >= 0 (0 skips the bound), got "
-                         f"{args.bound_time}")
     if args.sim_time is not None and not (np.isfinite(args.sim_time) and args.sim_time > 0):
         raise ValueError(f"--sim-time must be a finite number of nanoseconds > 0, got {args.sim_time}")
-    if args.target is not None and not np.isfinite(args.target):
-        raise ValueError(f"--target must be a finite cut value, got {args.target}")
     if device:
         given = [f"--{name.replace('_', '-')}" for name in ("method", "rule", "sweeps", "time_limit", "plot",
                                                               "checkpoint", "resume") if getattr(args, name)]

@@ -1,4 +1,5 @@
-"""``pbits sample [FILE] --beta B [B ...]``: Boltzmann samples by chromatic Gibbs, with the diagnostics that say
+"""``pbits sample [FILE] --beta B [B ...] [--tempering]``: Boltzmann samples by chromatic Gibbs (of Ising models, or of
+higher-order models read from a problem file), optionally with parallel tempering, with the diagnostics that say
 whether to trust them (a thin face over :func:`circuits.sampling.boltzmann.run` and :func:`~.boltzmann.report`)."""
 from __future__ import annotations
 
@@ -15,11 +16,22 @@ DEFAULT_L = 4  # the built-in model: a 4 x 4 ferromagnetic torus (16 spins, so t
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``pbits sample``."""
+    from circuits.cli.solve import FORMATS
+
     parser.add_argument("file", nargs="?", default=None,
-                        help="a G-set/rudy graph (couplings J = -w, the Max-Cut glass) or a QUBO file "
-                             "(docs/formats.md); default: a 4 x 4 ferromagnetic torus, J = 1 (16 spins)")
+                        help="problem file (docs/formats.md): the problem format ('spin|binary n m [offset]', then "
+                             "0-based term lines 'i [j [k ...]] c': Ising, QUBO or higher-order terms), a QUBO "
+                             "matrix file, a G-set/rudy graph (couplings J = -w, the Max-Cut glass) or a dimod BQM "
+                             "file; default: a 4 x 4 ferromagnetic torus, J = 1 (16 spins)")
+    parser.add_argument("--format", choices=FORMATS, default="auto",
+                        help="file format (default auto, as pbits solve: dimod's magic bytes, a 'spin' or 'binary' "
+                             "header, a QUBO matrix by its extension .qubo or a 0-based index, else G-set)")
     parser.add_argument("--beta", type=float, nargs="+", default=None, metavar="B",
-                        help="inverse temperature(s) [1/energy] (default 0.2 0.4407 0.8: hot, critical, cold)")
+                        help="inverse temperature(s) [1/energy] (default 0.2 0.4407 0.8: hot, critical, cold); "
+                             "with --tempering the ladder: >= 2 increasing values")
+    parser.add_argument("--tempering", action="store_true",
+                        help="parallel tempering: after every sweep, replica exchange between neighbouring betas "
+                             "(for glassy or ordered models whose chains stick); the report adds the swap acceptance")
     parser.add_argument("--chains", type=int, default=32, help="independent chains per beta (default 32)")
     parser.add_argument("--records", type=int, default=2000, help="records per chain (default 2000)")
     parser.add_argument("--thin", type=int, default=1, help="sweeps between records (default 1)")
@@ -31,32 +43,42 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="stop recording after this and report what was recorded")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--json", action="store_true",
-                        help="print one JSON object (per beta: energy, energy_stderr, tau_int_sweeps, ess, rhat, rhat_magnetisation, "
-                             "marginals, correlations; kl_exact and kl_floor for n <= 20)")
+                        help="print one JSON object (per beta: energy, energy_stderr, tau_int_sweeps, ess, rhat, "
+                             "rhat_magnetisation, marginals, correlations; kl_exact and kl_floor for n <= 20; "
+                             "swap_acceptance with --tempering; the variables' labels for a BQM file)")
     parser.add_argument("--plot", default=None, metavar="FILE.png",
                         help="save the energy histograms and autocorrelations to this figure")
     parser.add_argument("--save", default=None, metavar="FILE.npz",
                         help="save the energies, sums and final states (numpy .npz) for later analysis")
 
 
-def _model(path):
-    """The IsingModel of FILE (and its name), or the built-in torus."""
-    from circuits.model import ising, qubo
+def _model(path, fmt: str = "auto"):
+    """``(model, offset, name, labels)`` of FILE, or the built-in torus: an IsingModel (pairwise problems; the
+    energies of the file are its energies plus ``offset``) or a Hubo (higher order; offset inside), and the
+    variables' labels (a BQM file) or None."""
+    from circuits.cli import solve
+    from circuits.model import bqm, hubo, ising, qubo
     from circuits.problems import gset, maxcut
 
     if path is None:
+        if fmt != "auto":
+            raise ValueError(f"--format {fmt} needs a FILE; give one or drop --format")
         L = DEFAULT_L
         idx = np.arange(L * L).reshape(L, L)
         pairs = np.concatenate([np.stack([idx.ravel(), np.roll(idx, -1, a).ravel()], 1) for a in (0, 1)])
-        return ising.from_edges(L * L, pairs), f"torus{L}x{L}"
-    try:
-        return maxcut.to_ising(gset.read(path)), str(path)
-    except ValueError as rudy_err:
-        try:
-            q = qubo.read(path)
-        except ValueError:
-            raise rudy_err from None
-        return qubo.to_ising(q.Q, layout="dense")[0], str(path)
+        return ising.from_edges(L * L, pairs), 0.0, f"torus{L}x{L}", None
+    kind = solve.detect(path) if fmt == "auto" else fmt
+    if kind == "gset":
+        return maxcut.to_ising(gset.read(path)), 0.0, str(path), None
+    if kind == "qubo":
+        q = qubo.read(path)
+        model, offset = qubo.to_ising(q.Q, layout="dense")
+        return model, offset + float(q.offset), str(path), None
+    h, labels = bqm.read(path) if kind == "bqm" else (hubo.read(path), None)
+    if hubo.order(h) > 2:
+        return h, 0.0, str(path), labels
+    model, offset = hubo.to_ising(h, layout="sparse")
+    return model, offset, str(path), labels
 
 
 def _check(args) -> None:
@@ -69,8 +91,11 @@ def _check(args) -> None:
     if args.beta is not None and not all(np.isfinite(b) and b >= 0 for b in args.beta):
         raise ValueError(f"--beta must be finite numbers >= 0 (beta = 1/T; a negative temperature is not a "
                          f"Boltzmann distribution), got {' '.join(f'{b:g}' for b in args.beta)}")
-    if args.time_limit is not None and not (np.isfinite(args.time_limit) and args.time_limit > 0):
-        raise ValueError(f"--time-limit must be a finite number of seconds > 0, got {args.time_limit}")
+    common.check_time_limit(args.time_limit)
+    betas = args.beta if args.beta is not None else [0.2, 0.4407, 0.8]
+    if args.tempering and (len(betas) < 2 or np.any(np.diff(betas) <= 0)):
+        raise ValueError(f"--tempering needs the ladder as --beta: >= 2 increasing values, got "
+                         f"{' '.join(f'{b:g}' for b in betas)}; e.g. --beta 0.1 0.2 0.4 0.8")
 
 
 def run(args) -> int:
@@ -78,20 +103,30 @@ def run(args) -> int:
     _check(args)
     common.check_output(args.plot, "--plot", suffixes=common.FIGURE_TYPES)
     common.check_output(args.save, "--save", suffixes=("npz",))
-    from circuits.model import ising
+    from circuits.model import hubo
     from circuits.sampling import boltzmann, rules
 
-    model, name = _model(args.file)
+    model, offset, name, labels = _model(args.file, args.format)
     betas = args.beta if args.beta is not None else [0.2, 0.4407, 0.8]
     bar = common.Bar("records", enabled=sys.stderr.isatty() and not args.json)
     r = boltzmann.run(args.seed, model, betas, n_chains=args.chains, n_records=args.records, thin=args.thin,
                       burn_in=args.burn_in, update=rules.behavioural if args.rule == "pbit" else rules.metropolis,
-                      time_limit=args.time_limit, progress=bar)
+                      tempering=args.tempering, time_limit=args.time_limit, progress=bar)
     bar.close()
     rows = boltzmann.report(model, r)
-    out = {"model": name, "n": ising.n_spins(model), "couplings": int(len(r.edges)), "rule": args.rule,
+    n = boltzmann.n_spins(model)
+    for row in rows:  # the file's energies: its constant included
+        row["energy"] += offset
+        row["energy_per_spin"] = row["energy"] / n
+    higher = isinstance(model, hubo.Hubo)
+    out = {"model": name, "n": n, "order": hubo.order(model) if higher else 2, "couplings": int(len(r.edges)),
+           "offset": offset, "rule": args.rule, "tempering": bool(args.tempering),
            "chains": args.chains, "records": int(r.energy.shape[0]), "thin": r.thin, "burn_in": r.burn_in,
            "sweeps": r.sweeps, "wall_s": r.wall_time, "stopped": r.stopped, "seed": args.seed, "betas": rows}
+    if r.swap_acceptance is not None:
+        out["swap_acceptance"] = r.swap_acceptance.tolist()
+    if labels is not None:
+        out["labels"] = labels
     if args.save:
         np.savez(args.save, betas=r.betas, energy=r.energy, spin_sum=r.spin_sum, pair_sum=r.pair_sum,
                  edges=r.edges, spins=r.spins, thin=r.thin, burn_in=r.burn_in)
@@ -113,11 +148,14 @@ def run(args) -> int:
 
 
 def _print(out: dict) -> None:
-    print(f"model {out['model']}: {out['n']} spins, {out['couplings']} couplings; {out['rule']} rule, "
+    what = "couplings" if out["order"] <= 2 else f"coupled pairs (order {out['order']})"
+    print(f"model {out['model']}: {out['n']} spins, {out['couplings']} {what}; {out['rule']} rule"
+          f"{' with tempering' if out['tempering'] else ''}, "
           f"{out['chains']} chains x {out['records']} records (thin {out['thin']}, burn-in {out['burn_in']}), "
           f"{out['wall_s']:.2f} s{'' if out['stopped'] == 'done' else ', stopped: ' + out['stopped']}")
     print(f"{'beta':>8} {'E/N':>10} {'+-':>8} {'tau_int':>8} {'ESS':>8} {'R-hat':>6} {'|<s>|':>6}"
-          + (f" {'KL exact':>9} {'KL floor':>9}" if "kl_exact" in out["betas"][0] else ""))
+          + (f" {'KL exact':>9} {'KL floor':>9}" if "kl_exact" in out["betas"][0] else "")
+          + (f" {'swap':>6}" if out["tempering"] else ""))
     for row in out["betas"]:
         n = out["n"]
         line = (f"{row['beta']:8.4g} {row['energy_per_spin']:10.5f} {row['energy_stderr'] / n:8.5f} "
@@ -125,10 +163,16 @@ def _print(out: dict) -> None:
                 f"{float(np.mean(np.abs(row['marginals']))):6.3f}")
         if "kl_exact" in row:
             line += f" {row['kl_exact']:9.2e} {row['kl_floor']:9.2e}"
+        if "swap_acceptance" in row:  # with the next beta
+            line += f" {row['swap_acceptance']:6.3f}"
         print(line)
     if any(_rhat(row) > 1.05 for row in out["betas"]):
         print("warning: R-hat > 1.05 at some beta: the chains disagree (on the energy or the magnetisation), so "
-              "the estimates there are not converged; raise --records or --thin")
+              "the estimates there are not converged; raise --records or --thin"
+              + ("" if out["tempering"] else ", or add --tempering"))
+    if out["tempering"] and any(a < 0.05 for a in out["swap_acceptance"]):
+        print("warning: a swap acceptance below 0.05: replicas rarely cross that gap of the ladder; add betas "
+              "between those two")
 
 
 def _rhat(row) -> float:

@@ -13,7 +13,7 @@ import numpy as np
 from circuits.cli import common
 
 DEFAULT_BUDGET = 10.0  # seconds, without --time-limit or --sweeps
-FORMATS = ("auto", "problem", "gset", "qubo")
+FORMATS = ("auto", "problem", "gset", "qubo", "bqm")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -21,11 +21,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", default=None,
                         help="problem file (docs/formats.md): the problem format ('spin|binary n m [offset]', then "
                              "0-based term lines 'i [j [k ...]] c': Ising, QUBO or HUBO), a QUBO matrix file ('n m "
-                             "[offset]', then 'i j value') or a G-set/rudy graph (solved as the glass J = -w, i.e. "
-                             "Max-Cut); default: a built-in 40-variable QUBO")
+                             "[offset]', then 'i j value'), a G-set/rudy graph (solved as the glass J = -w, i.e. "
+                             "Max-Cut) or a dimod BQM file (to_file(); needs the dwave extra); default: a built-in "
+                             "40-variable QUBO")
     parser.add_argument("--format", choices=FORMATS, default="auto",
-                        help="file format (default auto: a 'spin' or 'binary' header means the problem format; else "
-                             "extension .qubo, or a 0-based index or a diagonal entry, means a QUBO matrix; else G-set)")
+                        help="file format (default auto: dimod's DIMODBQM magic bytes mean a BQM file; a 'spin' or "
+                             "'binary' header the problem format; else extension .qubo, or a 0-based index or a "
+                             "diagonal entry in the first 10000 lines, a QUBO matrix; else G-set)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help=f"wall-clock budget, the bound included (default {DEFAULT_BUDGET:g} s unless --sweeps)")
     parser.add_argument("--sweeps", type=int, default=None, help="a fixed geometric schedule of this many sweeps")
@@ -49,23 +51,42 @@ def _example():
     return qubo.Qubo(Q, 0.0, tuple(range(40))), "qubo40"
 
 
+DETECT_LINES = 10000  # term lines that decide between a QUBO matrix file and a G-set graph
+
+
 def detect(path) -> str:
-    """``"problem"``, ``"qubo"`` or ``"gset"`` for ``path``, by its header, extension or content (``--format``)."""
+    """``"bqm"``, ``"problem"``, ``"qubo"`` or ``"gset"`` for ``path`` (``--format auto``): dimod's magic bytes mean a
+    BQM file; a ``spin`` or ``binary`` header the problem format; else the extension .qubo, or a 0-based index or a
+    diagonal entry ``i i value`` in the first :data:`DETECT_LINES` term lines, a QUBO matrix file; else G-set. Only
+    the header and those lines are read."""
+    from circuits.model import bqm
+
+    if bqm.is_bqm(path):
+        return "bqm"
+    header, seen = None, 0
     try:
         with open(path, encoding="utf-8-sig") as f:
-            rows = [ln.split("#", 1)[0].split() for ln in f]
+            for ln in f:
+                r = ln.split("#", 1)[0].split()
+                if not r:
+                    continue
+                if header is None:
+                    header = r
+                    if r[0] in ("spin", "binary"):
+                        return "problem"
+                    if Path(path).suffix.lower() == ".qubo":
+                        return "qubo"
+                    continue
+                if len(r) == 3 and r[0].lstrip("-").isdigit() and r[1].lstrip("-").isdigit():
+                    if int(r[0]) == 0 or int(r[1]) == 0 or r[0] == r[1]:
+                        return "qubo"
+                seen += 1
+                if seen >= DETECT_LINES:
+                    break
     except (UnicodeDecodeError, IsADirectoryError, FileNotFoundError):
         return "gset"  # let the reader give its error
-    rows = [r for r in rows if r]
-    if rows and rows[0][0] in ("spin", "binary"):
-        return "problem"
-    if Path(path).suffix.lower() == ".qubo":
+    if header is None and Path(path).suffix.lower() == ".qubo":
         return "qubo"
-    rows = rows[1:]
-    for r in rows:
-        if len(r) == 3 and r[0].lstrip("-").isdigit() and r[1].lstrip("-").isdigit():
-            if int(r[0]) == 0 or int(r[1]) == 0 or r[0] == r[1]:
-                return "qubo"
     return "gset"
 
 
@@ -81,11 +102,12 @@ def _problem(args):
         kind = detect(args.file) if args.format == "auto" else args.format
         name = Path(args.file).stem
         q = qubo.read(args.file) if kind == "qubo" else None
-    if kind == "problem":
-        from circuits.model import hubo
+    if kind in ("problem", "bqm"):
+        from circuits.model import bqm, hubo
 
-        h = hubo.read(args.file)
-        decode = (lambda s: {"spins": s.tolist(), "x": qubo.bits(s).tolist()})
+        h, labels = bqm.read(args.file) if kind == "bqm" else (hubo.read(args.file), None)
+        decode = (lambda s: {"spins": s.tolist(), "x": qubo.bits(s).tolist(),
+                             **({} if labels is None else {"labels": labels})})
         if hubo.order(h) > 2:
             return h, 0.0, kind, name, decode  # the offset is inside the model
         model, offset = hubo.to_ising(h, layout="sparse")
@@ -158,14 +180,4 @@ def run(args) -> int:
 
 
 def _check(args) -> None:
-    if args.sweeps is not None and args.sweeps < 1:
-        raise ValueError(f"--sweeps must be a positive integer, got {args.sweeps}")
-    if args.replicas is not None and args.replicas < 1:
-        raise ValueError(f"--replicas must be a positive integer, got {args.replicas}")
-    if args.time_limit is not None and not (np.isfinite(args.time_limit) and args.time_limit > 0):
-        raise ValueError(f"--time-limit must be a finite number of seconds > 0, got {args.time_limit}")
-    if args.bound_time is not None and not (np.isfinite(args.bound_time) and args.bound_time >= 0):
-        raise ValueError(f"--bound-time must be a finite number of seconds >= 0 (0 skips the bound), got "
-                         f"{args.bound_time}")
-    if args.target is not None and not np.isfinite(args.target):
-        raise ValueError(f"--target must be a finite objective value, got {args.target}")
+    common.check_budget(args)

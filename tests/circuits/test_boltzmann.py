@@ -4,7 +4,7 @@ diagnostics themselves report."""
 import numpy as np
 import pytest
 
-from circuits.model import hubo, ising
+from circuits.model import ising
 from circuits.sampling import boltzmann, diagnostics, exact, higher
 
 
@@ -94,18 +94,8 @@ def test_several_betas_in_one_run_and_bad_input():
         boltzmann.run(0, model, 1.0, n_chains=2, n_records=1)
 
 
-def random_hubo(n, order, seed):
-    """A random model of n spins with fields, pairs and terms of the given order (float couplings)."""
-    rng = np.random.default_rng(seed)
-    terms = {(i,): 0.3 * rng.normal() for i in range(n)}
-    for k in range(2, order + 1):
-        for _ in range(n):
-            terms[tuple(sorted(rng.choice(n, k, replace=False).tolist()))] = rng.normal()
-    return hubo.from_dict(terms, n, offset=0.5)
-
-
 @pytest.mark.parametrize("order", [3, 4])
-def test_higher_order_models_follow_the_exact_boltzmann_law(order):
+def test_higher_order_models_follow_the_exact_boltzmann_law(order, random_hubo):
     """A random 3-body (4-body) model of 10 spins: KL to enumeration within the floor of as many perfect samples,
     the mean energy (offset included) within 4 standard errors, correlations on the pairs that share a term."""
     model, beta = random_hubo(10, order, seed=order), 0.7
