@@ -67,15 +67,15 @@ def test_higher_order_problem_file_round_trip(vartype, capsys, tmp_path, random_
     KL to enumeration within the floor, the file's mean energy (offset included) within 4 standard errors."""
     from circuits.model import hubo
 
-    model, p = random_hubo(10, 3, seed=7), tmp_path / "h3.txt"
+    model, p = random_hubo(10, 3, seed=3), tmp_path / "h3.txt"  # the library test's model and shapes: one compilation
     hubo.write(p, model, vartype=vartype)
     fmt = ["--format", "problem"] if vartype == "binary" else []
-    assert _cli([str(p), *fmt, "--json", "--beta", "0.8", "--chains", "16", "--records", "600"]) == 0
+    assert _cli([str(p), *fmt, "--json", "--beta", "0.7", "--chains", "32", "--records", "800"]) == 0
     out = json.loads(capsys.readouterr().out)
     row = out["betas"][0]
     assert out["order"] == 3 and out["n"] == 10 and not out["tempering"]
     assert row["kl_exact"] < 2.0 * row["kl_floor"] + 1e-3, row
-    assert abs(row["energy"] - _exact_energy(model, 0.8)) < 4 * row["energy_stderr"]
+    assert abs(row["energy"] - _exact_energy(model, 0.7)) < 4 * row["energy_stderr"]
 
 
 def test_tempering_on_a_pairwise_problem_file(capsys, tmp_path, random_hubo):
