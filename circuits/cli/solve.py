@@ -77,9 +77,9 @@ def detect(path) -> str:
                     if Path(path).suffix.lower() == ".qubo":
                         return "qubo"
                     continue
-                if len(r) == 3 and r[0].lstrip("-").isdigit() and r[1].lstrip("-").isdigit():
-                    if int(r[0]) == 0 or int(r[1]) == 0 or r[0] == r[1]:
-                        return "qubo"
+                if (len(r) == 3 and r[0].lstrip("-").isdigit() and r[1].lstrip("-").isdigit()
+                        and (int(r[0]) == 0 or int(r[1]) == 0 or r[0] == r[1])):
+                    return "qubo"
                 seen += 1
                 if seen >= DETECT_LINES:
                     break

@@ -49,7 +49,7 @@ def read(path) -> tuple[hubo.Hubo, list]:
     try:
         with open(path, "rb") as f:
             b = dimod.BinaryQuadraticModel.from_file(f)
-    except Exception as err:  # dimod's own errors vary by version: report them in one line
+    except Exception as err:  # noqa: BLE001 -- dimod's own errors vary by version: report them in one line
         raise ValueError(f"bqm.read: '{name}' is not a BQM file dimod can read ({type(err).__name__}: {err})"
                          ) from None
     if b.num_variables == 0:

@@ -128,3 +128,16 @@ def test_tempering_follows_the_exact_law_at_every_rung(random_hubo):
         boltzmann.run(0, model, [1.0, 0.5], n_chains=2, n_records=10, tempering=True)
     with pytest.raises(ValueError, match="increasing"):
         boltzmann.run(0, model, [1.0], n_chains=2, n_records=10, tempering=True)
+
+
+def test_burn_in_full_and_short_chunks_share_one_program(monkeypatch):
+    """Burn-in, two full chunks and a shorter last one (20 records in chunks of 7) compile one program; every
+    record is kept."""
+    from circuits.sampling import chains
+
+    model = random_model(5, seed=4)
+    monkeypatch.setattr(boltzmann, "CHUNK_BYTES", 7 * 3 * 2 * 5)  # 7 records of 3 chains x 2 betas x 5 spins
+    before = chains.chunk._cache_size()
+    r = boltzmann.run(0, model, [0.5, 1.0], n_chains=3, n_records=20, burn_in=5)
+    assert chains.chunk._cache_size() == before + 1
+    assert r.energy.shape == (20, 2, 3) and r.counts.sum() == 20 * 2 * 3 and r.sweeps == 20
