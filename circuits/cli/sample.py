@@ -49,7 +49,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", default=None, metavar="FILE.png",
                         help="save the energy histograms and autocorrelations to this figure")
     parser.add_argument("--save", default=None, metavar="FILE.npz",
-                        help="save the energies, sums and final states (numpy .npz) for later analysis")
+                        help="save the energies (the file's, its constant included), sums and final states (numpy .npz) for "
+                             "later analysis")
 
 
 def _model(path, fmt: str = "auto"):
@@ -119,7 +120,7 @@ def run(args) -> int:
         row["energy"] += offset
         row["energy_per_spin"] = row["energy"] / n
     higher = isinstance(model, hubo.Hubo)
-    out = {"model": name, "n": n, "order": hubo.order(model) if higher else 2, "couplings": int(len(r.edges)),
+    out = {"model": name, "n": n, "order": hubo.order(model) if higher else 2, "couplings": len(r.edges),
            "offset": offset, "rule": args.rule, "tempering": bool(args.tempering),
            "chains": args.chains, "records": int(r.energy.shape[0]), "thin": r.thin, "burn_in": r.burn_in,
            "sweeps": r.sweeps, "wall_s": r.wall_time, "stopped": r.stopped, "seed": args.seed, "betas": rows}
@@ -128,8 +129,9 @@ def run(args) -> int:
     if labels is not None:
         out["labels"] = labels
     if args.save:
-        np.savez(args.save, betas=r.betas, energy=r.energy, spin_sum=r.spin_sum, pair_sum=r.pair_sum,
-                 edges=r.edges, spins=r.spins, thin=r.thin, burn_in=r.burn_in)
+        np.savez(args.save, betas=r.betas, energy=r.energy + offset, spin_sum=r.spin_sum, pair_sum=r.pair_sum,
+                 edges=r.edges, spins=r.spins, thin=r.thin, burn_in=r.burn_in, offset=offset,
+                 **({} if r.swap_acceptance is None else {"swap_acceptance": r.swap_acceptance}))
     if args.json:
         print(json.dumps(out))
     else:
