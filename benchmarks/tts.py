@@ -30,13 +30,16 @@ import time
 
 import numpy as np
 
-from circuits.annealing import metrics, schedules, simulated
+from circuits.annealing import metrics, schedules, simulated, tempering
 from circuits.model import ising
 from circuits.problems import gset, instances, maxcut
 from circuits.sampling import rules
 from pbits.runtime import sharding
 
 from _common import SHARED  # noqa: E402  (benchmarks/ is on sys.path when a script runs)
+
+
+PT = "pbits PT+ICM"
 
 
 def load(name: str):
@@ -71,6 +74,21 @@ def ours(model, sweeps: int, runs: int, seed: int, final: bool = False) -> tuple
     return np.asarray(res.replica_best_energy, np.float64), wall
 
 
+def tempered(model, sweeps: int, runs: int, seed: int, rungs: int) -> tuple[np.ndarray, float]:
+    """The best energy of each of ``runs`` independent parallel-tempering runs with Houdayer cluster moves (each run:
+    ``rungs`` rungs x 2 chains on a fixed geometric ladder over the default beta range, Metropolis rule, a cluster
+    move between its two chains at every rung of the colder half after every sweep), ``sweeps`` sweeps each, and the
+    wall time (warm). A run costs ``2 rungs`` sweeps per sweep: the TTS counts them all."""
+    ladder = tempering.default_ladder(model, rungs)
+    kw = dict(n_sweeps=sweeps, n_rungs=rungs, n_chains=2 * runs, adapt=0.0, update=rules.metropolis, cluster=True)
+    tempering.anneal(seed + 10**6, model, ladder, **kw)  # compile
+    t = time.perf_counter()
+    res, _ = tempering.anneal(seed, model, ladder, **kw)
+    wall = time.perf_counter() - t
+    best = np.asarray(res.replica_best_energy, np.float64).reshape(rungs, runs, 2)  # columns k*C + c, c = 2r + {0,1}
+    return best.min(axis=(0, 2)), wall
+
+
 def dwave(graph, sweeps: int, runs: int, seed: int) -> tuple[np.ndarray, float]:
     """Final energies of ``runs`` reads of dwave-samplers SA (the glass E = sum w s s = -sum J s s) and wall time."""
     from dwave.samplers import SimulatedAnnealingSampler
@@ -81,8 +99,9 @@ def dwave(graph, sweeps: int, runs: int, seed: int) -> tuple[np.ndarray, float]:
     return np.asarray(ss.record.energy, np.float64).repeat(ss.record.num_occurrences), time.perf_counter() - t
 
 
-def summary(energies: dict, walls: dict, target: float, n: int, rng) -> dict:
-    """Per length p_s (Wilson), TTS99 in sweeps and seconds, residual energy; the optimum with a bootstrap interval."""
+def summary(energies: dict, walls: dict, target: float, n: int, rng, cost: int = 1) -> dict:
+    """Per length p_s (Wilson), TTS99 in sweeps and seconds, residual energy; the optimum with a bootstrap interval.
+    ``cost``: sweeps of all the run's replicas per sweep of the run (2 x rungs for tempering), charged in TTS99."""
     rows, tol = [], 1e-6 * max(1.0, abs(target))
     for L in sorted(energies):
         e = energies[L]
@@ -90,7 +109,7 @@ def summary(energies: dict, walls: dict, target: float, n: int, rng) -> dict:
         p, lo, hi = metrics.success_probability(k, e.size)
         t_run = walls[L] / e.size
         rows.append(dict(sweeps=L, runs=int(e.size), successes=k, p=p, p_lo=lo, p_hi=hi,
-                         tts_sweeps=metrics.tts99(L, p), tts_s=metrics.tts99(t_run, p),
+                         tts_sweeps=metrics.tts99(L * cost, p), tts_s=metrics.tts99(t_run, p),
                          residual=float((e.mean() - target) / abs(target)) if target else float(e.mean() - target),
                          wall_s=walls[L]))
     best = min(rows, key=lambda r: (r["tts_sweeps"], r["sweeps"]))
@@ -100,7 +119,7 @@ def summary(energies: dict, walls: dict, target: float, n: int, rng) -> dict:
         for L in sorted(energies):
             e = energies[L]
             p = np.mean(rng.choice(e, e.size) <= target + tol)
-            t.append(metrics.tts99(L, p))
+            t.append(metrics.tts99(L * cost, p))
         boot.append(min(t))
     boot = np.array(boot)
     finite = np.isfinite(boot)
@@ -110,10 +129,15 @@ def summary(energies: dict, walls: dict, target: float, n: int, rng) -> dict:
                 tts99_s=best["tts_s"], flips_to_solution=best["tts_sweeps"] * n)
 
 
-def run_instance(name: str, lengths, runs: int, seed: int, peers: bool, rng, final: bool = False) -> dict:
+def run_instance(name: str, lengths, runs: int, seed: int, peers: bool, rng, final: bool = False,
+                 rungs: int = 0) -> dict:
     graph, target, what = load(name)
     model = maxcut.to_ising(graph, layout=maxcut.default_layout(graph))
     solvers = {"pbits": lambda L: ours(model, L, runs, seed + L, final)}
+    cost = {"pbits": 1, "dwave SA": 1}
+    if rungs:
+        solvers[PT] = lambda L: tempered(maxcut.to_ising(graph, layout="sparse"), L, runs, seed + L, rungs)
+        cost[PT] = 2 * rungs
     if peers:
         solvers["dwave SA"] = lambda L: dwave(graph, L, runs, seed + L)
     energies = {s: {} for s in solvers}
@@ -126,7 +150,7 @@ def run_instance(name: str, lengths, runs: int, seed: int, peers: bool, rng, fin
     if target is None:
         target = float(min(energies[s][max(lengths)].min() for s in solvers))
     out = dict(instance=name, n=graph.n, m=int(len(graph.edges)), target=target, target_is=what, runs=runs)
-    out["solvers"] = {s: summary(energies[s], walls[s], target, graph.n, rng) for s in solvers}
+    out["solvers"] = {s: summary(energies[s], walls[s], target, graph.n, rng, cost[s]) for s in solvers}
     return out
 
 
@@ -138,7 +162,7 @@ def table(results) -> str:
         for s, d in sv.items():
             row = next(x for x in d["rows"] if x["sweeps"] == d["opt_sweeps"])
             ratio = ""
-            if s == "pbits" and "dwave SA" in sv and math.isfinite(d["tts99_sweeps"]):
+            if s.startswith("pbits") and "dwave SA" in sv and math.isfinite(d["tts99_sweeps"]):
                 o = sv["dwave SA"]
                 ratio = f"{o['tts99_sweeps'] / d['tts99_sweeps']:.2f}; {o['tts99_s'] / d['tts99_s']:.2f}"
             lines.append(f"| {r['instance']} | {r['n']} | {r['target']:.6g} ({r['target_is']}) | {s} | "
@@ -183,6 +207,8 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-dwave", action="store_true")
     p.add_argument("--final", action="store_true", help="judge our runs on their final states, not their best")
+    p.add_argument("--tempering", type=int, default=0, metavar="RUNGS",
+                   help="also run parallel tempering with Houdayer cluster moves on this many rungs (2 chains each)")
     p.add_argument("--plot", default=None)
     p.add_argument("--json", default=None)
     a = p.parse_args()
@@ -200,7 +226,8 @@ def main() -> int:
 
     print(f"# TTS99: {a.runs} runs per length, lengths {a.sweeps}; {len(jax.devices())} XLA CPU device(s); "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    results = [run_instance(name, sorted(a.sweeps), a.runs, a.seed, peers, rng, a.final) for name in a.instances]
+    results = [run_instance(name, sorted(a.sweeps), a.runs, a.seed, peers, rng, a.final, a.tempering)
+               for name in a.instances]
     print(table(results))
     if a.json:
         with open(a.json, "w") as f:

@@ -30,7 +30,7 @@ from circuits.annealing import checkpoint as ckpt
 from circuits.annealing import driver, schedules, simulated
 from circuits.annealing.driver import ChunkTrace, Result, State
 from circuits.model import ising
-from circuits.sampling import coloring, exchange, gibbs, rules
+from circuits.sampling import coloring, exchange, gibbs, houdayer, rules
 from pbits.runtime import prng, sharding
 
 
@@ -50,10 +50,11 @@ class Ladder(NamedTuple):
     acceptance: np.ndarray  # (K-1,) swap acceptance per neighbouring pair, last measured
 
 
-def _sweeps(key, model, classes, state: PTState, ladder, t0, t_end, n: int, update, half=None):
+def _sweeps(key, model, classes, state: PTState, ladder, t0, t_end, n: int, update, half=None, pairs=None):
     """Sweeps + swaps t0 .. min(t_end, t0 + n) - 1 (a ``fori_loop`` with a traced trip count, so a
-    shorter last chunk reuses the compiled function). Returns (state, best (n,), mean (n,)); trace
-    entries past the last sweep are 0."""
+    shorter last chunk reuses the compiled function); with ``pairs`` ((2, P) columns, :func:`cluster_pairs`) a
+    Houdayer move between the two columns of each pair after every sweep. Returns (state, best (n,), mean (n,));
+    trace entries past the last sweep are 0."""
     K = ladder.shape[0]
     C = state.base.energy.shape[0] // K
     beta_col = jnp.repeat(ladder, C)
@@ -64,6 +65,8 @@ def _sweeps(key, model, classes, state: PTState, ladder, t0, t_end, n: int, upda
         t = t0 + i
         k1, k2 = jax.random.split(jax.random.fold_in(key, t))
         st = gibbs.column_sweep(k1, model, classes, s.base.spins, beta_col, update)[0]
+        if pairs is not None:
+            st = houdayer.move(jax.random.fold_in(k2, 1), model, st, pairs[0], pairs[1])
         e = gibbs.column_energy(model, st, half)
         better = e < s.base.best_energy
         best_st = jnp.where(better[None, :], st, s.base.best_spins)
@@ -92,6 +95,25 @@ def default_ladder(model: ising.IsingModel, n_rungs: int = 16):
     return np.geomspace(b0, b1, n_rungs)
 
 
+def cluster_pairs(n_rungs: int, n_chains: int, where: str = "tempering") -> Array:
+    """(2, P) column pairs for Houdayer moves: chains ``2r`` and ``2r + 1`` of each rung of the colder half of the
+    ladder (rungs ``k >= K // 2``). In the hot half the disagreeing sites of two replicas percolate, so a cluster
+    there is most of the system and flipping it does little but swap the two replicas; below, clusters are the
+    droplets that tell two low-temperature states apart (Zhu, Ochoa & Katzgraber, PRL 115, 077201 (2015), who
+    move clusters only at low temperature).
+
+    Example:
+        >>> cluster_pairs(4, 2).tolist()  # rungs 2 and 3 of 4, one pair of chains each (columns k*C + c)
+        [[4, 6], [5, 7]]
+    """
+    if n_chains < 2 or n_chains % 2:
+        raise ValueError(f"{where}: cluster moves pair the chains of a rung, so n_chains must be even and >= 2, got "
+                         f"{n_chains}")
+    k, r = jnp.meshgrid(jnp.arange(n_rungs // 2, n_rungs), jnp.arange(n_chains // 2), indexing="ij")
+    a = (k * n_chains + 2 * r).reshape(-1)
+    return jnp.stack([a, a + 1]).astype(jnp.int32)
+
+
 def _check_ladder(ladder, where):
     b = np.asarray(ladder, np.float64)
     if b.ndim != 1 or len(b) < 2 or not np.all(np.isfinite(b)) or np.any(b < 0) or np.any(np.diff(b) <= 0):
@@ -100,7 +122,7 @@ def _check_ladder(ladder, where):
 
 
 def sample(key, model: ising.IsingModel, ladder, *, n_chains: int, n_samples: int, thin: int = 1,
-           burn_in: int = 0, classes=None, update=rules.behavioural) -> Array:
+           burn_in: int = 0, classes=None, update=rules.behavioural, cluster: bool = False) -> Array:
     """Parallel-tempering samples at every rung of a fixed ladder.
 
     Args:
@@ -111,6 +133,8 @@ def sample(key, model: ising.IsingModel, ladder, *, n_chains: int, n_samples: in
         n_samples: records per chain; thin: sweeps between records; burn_in: sweeps discarded first.
         classes: colour classes (default ``coloring.greedy(model)``).
         update: p-bit update rule.
+        cluster: Houdayer moves between chain pairs of the colder rungs after every sweep (:func:`cluster_pairs`;
+            C even).
 
     Returns:
         (n_samples, K, C, n) int8 spins.
@@ -124,20 +148,21 @@ def sample(key, model: ising.IsingModel, ladder, *, n_chains: int, n_samples: in
     rules.check(update, ising.n_spins(ising.check(model, "tempering.sample")), "tempering.sample")
     classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
     cls = jnp.asarray(coloring.padded(classes, ising.n_spins(model)))
+    pairs = cluster_pairs(len(b), int(n_chains), "tempering.sample") if cluster else None
     kinit, krun = jax.random.split(key)
     return _sample(krun, model, cls, init(kinit, model, len(b), n_chains), b, rules.as_rule(update),
-                   int(n_samples), int(thin), int(burn_in))
+                   int(n_samples), int(thin), int(burn_in), pairs)
 
 
 @partial(jax.jit, static_argnames=("n_samples", "thin", "burn_in"))
-def _sample(key, model, cls, state, ladder, update, n_samples, thin, burn_in):
+def _sample(key, model, cls, state, ladder, update, n_samples, thin, burn_in, pairs=None):
     K = ladder.shape[0]
     big = jnp.int32(2 ** 30)
     if burn_in:
-        state = _sweeps(key, model, cls, state, ladder, 0, big, burn_in, update)[0]
+        state = _sweeps(key, model, cls, state, ladder, 0, big, burn_in, update, pairs=pairs)[0]
 
     def rec(s, i):
-        s = _sweeps(key, model, cls, s, ladder, burn_in + i * thin, big, thin, update)[0]
+        s = _sweeps(key, model, cls, s, ladder, burn_in + i * thin, big, thin, update, pairs=pairs)[0]
         return s, s.base.spins.T.reshape(K, -1, s.base.spins.shape[0])
 
     return lax.scan(rec, state, jnp.arange(n_samples))[1]
@@ -147,7 +172,7 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
            n_chains: int = 4, adapt: float = 0.5, classes=None, update: Callable = rules.behavioural,
            chunk: int | None = None, time_limit: float | None = None, target_energy: float | None = None,
            progress: Callable | None = None, checkpoint: str | Path | None = None,
-           resume: str | Path | None = None, mesh=None) -> tuple[Result, Ladder]:
+           resume: str | Path | None = None, mesh=None, cluster: bool = False) -> tuple[Result, Ladder]:
     """Optimise with parallel tempering: best-so-far over all K*C columns.
 
     Args:
@@ -168,6 +193,8 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
         mesh: None, "auto" or a ``jax.sharding.Mesh``: the K*C columns are sharded over its devices
             (rung-major, so a device holds whole rungs when C is a multiple of the device count); the
             result is the same bit for bit. K*C must be a multiple of the device count.
+        cluster: after every sweep a Houdayer move between chains ``2r, 2r + 1`` of each rung of the colder half
+            (:func:`cluster_pairs`, :mod:`circuits.sampling.houdayer`); C must be even.
 
     Returns:
         ``(result, ladder)``: a :class:`circuits.annealing.driver.Result` (``schedule`` holds the final ladder)
@@ -193,7 +220,8 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     if adapt:
         c = min(c, max(1, int(adapt * n_sweeps) // 8))  # several ladder updates while adapting
     driver.check_memory(model, K * C, c, n_sweeps, "tempering.anneal")
-    plan = np.array([n_sweeps, adapt], float)
+    pairs = cluster_pairs(K, C, "tempering.anneal") if cluster else None
+    plan = np.array([n_sweeps, adapt] + ([1.0] if cluster else []), float)  # a resume must match (cluster too)
     host, compile_time, prior, interrupted = Ladder(b, np.zeros(K - 1)), 0.0, driver.Prior(), False
     if resume is not None:
         state, host, (key, seed), prior = _resumed(resume, model, update, given_seed, K * C, b_init, plan)
@@ -214,7 +242,7 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
         if interrupted:
             raise KeyboardInterrupt  # pressed while the initial state was made
         classes = coloring.greedy(model) if classes is None else coloring.validate(model, classes)
-        advance, args = _advance(key, model, classes, c, adapt, n_sweeps, mesh, update)
+        advance, args = _advance(key, model, classes, c, adapt, n_sweeps, mesh, update, pairs)
         pos, kw = args(state, host, prior.done, c)
         compile_time += driver.compile_seconds(_sweeps_jit, *pos, **kw)
         loop = driver.run(advance, (state, host), total=n_sweeps, chunk=c, prior=prior, t_start=t_start,
@@ -233,14 +261,14 @@ def _resumed(path, model, update, given_seed, columns: int, b_init, plan):
     ck = ckpt.load(path)
     ckpt.check_identity(ck, path, "tempering.anneal", ckpt.identity("tempering", model, update, False), given_seed)
     ckpt.check_resume(ck, path, "tempering.anneal", (ising.n_spins(model), columns),
-                      ("initial_ladder", b_init, "ladder / n_rungs"), ("plan", plan, "n_sweeps and adapt"))
+                      ("initial_ladder", b_init, "ladder / n_rungs"), ("plan", plan, "n_sweeps, adapt and cluster"))
     state = PTState(State(*(jnp.asarray(ck[f]) for f in State._fields)), jnp.asarray(ck["accepted"]),
                     jnp.asarray(ck["attempted"]))
     host = Ladder(np.asarray(ck["ladder"], np.float64), np.asarray(ck["acceptance"], np.float64))
     return state, host, ckpt.key_of(ck), driver.prior_from(ck)
 
 
-def _advance(key, model, classes, c: int, adapt: float, n_sweeps: int, mesh, update):
+def _advance(key, model, classes, c: int, adapt: float, n_sweeps: int, mesh, update, pairs=None):
     """The loop's ``advance`` for :func:`anneal` (state = (PTState, Ladder)) and the jitted chunk's arguments."""
     n = ising.n_spins(model)
     rule = rules.as_rule(update)
@@ -251,7 +279,7 @@ def _advance(key, model, classes, c: int, adapt: float, n_sweeps: int, mesh, upd
     def args(state, host, start, m):
         betas = sharding.put(jnp.asarray(host.betas, jnp.float32), mesh)
         return (key, model_d, cls, state, betas, jnp.int32(start), jnp.int32(start + m)), dict(n=c, update=rule,
-                                                                                               half=half)
+                                                                                               half=half, pairs=pairs)
 
     def advance(carry, done, m):
         """One chunk of sweeps and swaps, then (while adapting) a ladder update from its swap counts."""
