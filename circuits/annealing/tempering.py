@@ -211,7 +211,7 @@ def anneal(key, model: ising.IsingModel, ladder=None, *, n_sweeps: int = 1000, n
     rules.check(update, ising.n_spins(ising.check(model, "tempering.anneal")), "tempering.anneal")
     b = _check_ladder(default_ladder(model, n_rungs) if ladder is None else ladder, "tempering.anneal")
     b_init = b.copy()
-    K, C, n = len(b), int(n_chains), ising.n_spins(model)
+    K, C = len(b), int(n_chains)
     if C < 1:
         raise ValueError(f"tempering.anneal: argument 'n_chains' must be a positive integer, got {n_chains!r}")
     mesh = sharding.make_mesh(mesh)
