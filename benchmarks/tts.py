@@ -3,7 +3,7 @@ independent runs per run length, TTS99 at its optimal length with a bootstrap in
 residual energy against sweeps — ours and dwave-samplers SA side by side in the same run (docs/methods.md §4).
 
     JAX_PLATFORMS=cpu python benchmarks/tts.py [--instances planted2d32 ea3d8 ea3d10 G22 G55] [--runs 32]
-        [--sweeps 10 30 100 300 1000 3000] [--plot tts.png] [--json tts.json]
+        [--sweeps 10 30 100 300 1000 3000] [--tempering 16] [--plot tts.png] [--json tts.json]
 
 Runs: ours are ``--runs`` replicas of one annealer call (independent random streams, one geometric schedule over the
 instance's default beta range, Metropolis rule; compiled first, so compilation is not charged); dwave's are as
@@ -13,6 +13,11 @@ of its run (our cold end still takes about one smallest uphill flip per sweep, s
 flip above the best one; ``--final`` judges ours on final states too). Targets: the planted
 ground-state energy (planted instances); for other glasses the lowest energy any run of either solver found at the
 longest length (a putative ground state, said so in the output); for G-set graphs 99.9 % of the best-known cut.
+
+``--tempering K`` adds a third solver: parallel tempering with Houdayer cluster moves (``tempering.anneal(...,
+cluster=True)``), each run K rungs x 2 chains on a fixed geometric ladder over the same beta range; a run succeeds
+when the best state of any of its 2K replicas reaches the target, and it is charged 2K sweeps per sweep (all its
+replicas' spin updates).
 
 TTS99 = t_run ln(0.01) / ln(1 - p_s) (Ronnow et al., Science 345, 420 (2014)), in sweeps (equal spin updates:
 flips to solution = TTS99 x n) and in seconds (equal wall time: t_run = the batch's wall time / runs for both
