@@ -74,7 +74,9 @@ def minimise(key, model: ising.IsingModel, *, method: str = "anneal", n_sweeps: 
              time_limit: float | None = None, target_energy: float | None = None, progress: Callable | None = None,
              checkpoint=None, resume=None, mesh=None, where: str = "anytime.minimise") -> Run:
     """Anneal (or temper) ``model`` toward its ground state; the arguments are those of
-    :func:`circuits.problems.maxcut.solve` (``target_energy`` instead of a target cut), checked there."""
+    :func:`circuits.problems.maxcut.solve` (``target_energy`` instead of a target cut), checked there.
+    ``method``: ``"anneal"``, ``"tempering"`` or ``"icm"`` (tempering with Houdayer cluster moves between chain
+    pairs, :func:`circuits.annealing.tempering.anneal` with ``cluster=True``)."""
     devices_here = 1 if mesh is None else (len(jax.local_devices()) if isinstance(mesh, str) else
                                            sharding.make_mesh(mesh).size)
     n = ising.n_spins(model)
@@ -82,10 +84,14 @@ def minimise(key, model: ising.IsingModel, *, method: str = "anneal", n_sweeps: 
         R = int(n_replicas)
     else:
         R = default_replicas(n, devices_here, jax.default_backend()) if method == "anneal" else 64
-    rungs = min(16, R)  # tempering: rungs x chains columns
-    if method == "tempering" and R > 16 and R % 16:
+    rungs = min(16, R) if method != "icm" else min(16, max(1, R // 2))  # tempering: rungs x chains columns
+    if method in ("tempering", "icm") and R > 16 and R % 16:
         raise ValueError(f"{where}: tempering runs 16 rungs of n_replicas / 16 chains; n_replicas = {R} is not a "
                          f"multiple of 16 (use {R // 16 * 16} or {(R // 16 + 1) * 16})")
+    if method == "icm" and (R < 4 or (R // rungs) % 2):
+        raise ValueError(f"{where}: cluster moves pair two chains of a rung, so n_replicas / 16 must be even (or "
+                         f"n_replicas an even number from 4 to 32); got n_replicas = {R}: use "
+                         f"{max(4, R // 32 * 32)} or {(R // 32 + 1) * 32}")
     columns = R if method == "anneal" else rungs * max(1, R // rungs)
     if isinstance(mesh, str) and mesh == "local":
         mesh = sharding.local_mesh(columns)
@@ -121,8 +127,9 @@ def minimise(key, model: ising.IsingModel, *, method: str = "anneal", n_sweeps: 
         n_sweeps = 1000 if n_sweeps is None else n_sweeps
         ladder = None if beta is None else np.geomspace(max(beta[0], 1e-3 * beta[1]), beta[1], rungs)
         res, host = tempering.anneal(key, model, ladder, n_sweeps=n_sweeps, n_rungs=rungs,
-                                     n_chains=max(1, R // rungs), **common)
-        sched = {"kind": "tempering", "rule": rule, "ladder": [float(b) for b in host.betas],
+                                     n_chains=max(1, R // rungs), cluster=method == "icm", **common)
+        sched = {"kind": "tempering", "rule": rule, "cluster_moves": method == "icm",
+                 "ladder": [float(b) for b in host.betas],
                  "swap_acceptance": [float(a) for a in host.acceptance], "n_sweeps": int(n_sweeps), "planned": False}
     sched["cut_short"] = res.stopped == "time_limit" and res.sweeps < n_sweeps  # the cold end was not reached
     return Run(res, sched, devices)

@@ -37,8 +37,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              f"at the limit and the summary says that it was cut")
     parser.add_argument("--target", type=float, default=None, metavar="CUT", help="stop once a cut >= CUT is found")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0); runs are reproducible")
-    parser.add_argument("--method", choices=("anneal", "tempering"), default=None,
-                        help="simulated annealing (default) or parallel tempering")
+    parser.add_argument("--method", choices=("anneal", "tempering", "icm"), default=None,
+                        help="simulated annealing (default), parallel tempering, or icm: tempering with Houdayer "
+                             "cluster moves between pairs of chains (for 2D glasses; replicas a multiple of 32)")
     parser.add_argument("--rule", choices=("pbit", "metropolis"), default=None,
                         help="update rule: Metropolis (default: optimisation; zero-cost flips always taken) or the "
                              "behavioural p-bit (heat bath, the rule of p-bit hardware and of sampling); the "
@@ -192,7 +193,7 @@ def _summary(args, graph, best_known, r, jax, bound=None) -> dict:
                 "flips_per_ns": d.flips_per_ns, "replicas": args.replicas}
     res = r.run
     whole = res.wall_time + (0.0 if bound is None else bound.seconds)  # the command's time, bound included
-    return {**out, "method": res.method, "best_energy": res.best_energy, "time_s": whole,
+    return {**out, "method": r.method, "best_energy": res.best_energy, "time_s": whole,
             "compile_s": res.compile_time, "run_s": res.run_time, "sweeps": res.sweeps,
             "planned_sweeps": r.schedule.get("n_sweeps"), "time_limit_s": args.time_limit,
             "schedule_cut": bool(r.schedule.get("cut_short")), "replicas": res.n_replicas,

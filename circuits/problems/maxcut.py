@@ -26,7 +26,7 @@ from circuits.problems.gset import Graph
 from pbits.pbit import calibrate
 from pbits.runtime import memory, prng
 
-METHODS = ("anneal", "tempering", "device")
+METHODS = ("anneal", "tempering", "icm", "device")
 RULES = anytime.RULES
 
 
@@ -119,7 +119,7 @@ class MaxCutResult(NamedTuple):
 
     cut: float  # best cut found [weight units]
     spins: np.ndarray  # (n,) +-1 spins of the best cut
-    method: str  # "anneal", "tempering" or "device"
+    method: str  # "anneal", "tempering", "icm" or "device"
     schedule: dict  # how it ran: kind, betas or ladder, update rule (JSON-ready)
     run: Any  # the annealer's circuits.annealing.driver.Result, or a DeviceRun for method="device"
     devices: int = 1  # XLA devices the replicas were split over
@@ -137,7 +137,9 @@ def solve(key, graph: Graph, *, method: str = "anneal", n_sweeps: int | None = N
     Args:
         key: PRNG key or integer seed (:func:`pbits.runtime.prng.key_and_seed`).
         graph: the :class:`circuits.problems.gset.Graph`.
-        method: ``"anneal"`` (default), ``"tempering"`` or ``"device"`` (the device-level network).
+        method: ``"anneal"`` (default), ``"tempering"``, ``"icm"`` (tempering with Houdayer cluster moves between
+            pairs of chains: the ground-state finder for 2D glasses, docs/methods.md §5) or ``"device"`` (the
+            device-level network).
         n_sweeps: sweeps (annealing, tempering). None (default): with ``time_limit`` and ``method="anneal"`` the
             run is *planned* to spend the budget: one geometric schedule from a first guess
             (:func:`circuits.annealing.anytime.first_guess`), two short probe chunks measure the sweep rate after compilation, and between

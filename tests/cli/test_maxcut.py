@@ -139,11 +139,31 @@ def test_version_and_unreadable_graph_files(tmp_path, capsys):
     (["--time-limit", "nan"], "--time-limit must be a finite"),
     (["--time-limit", "inf"], "--time-limit must be a finite"),
     (["--method", "tempering", "--replicas", "20"], "not a multiple of 16 .use 16 or 32"),
+    (["--method", "icm", "--replicas", "48"], "cluster moves pair two chains.*use 32 or 64"),
 ])
 def test_options_that_do_not_apply_or_are_out_of_range_are_refused(argv, message, capsys):
     with pytest.raises(ValueError, match=message):
         _cli(argv)
     assert capsys.readouterr().out == ""
+
+
+def test_cluster_moves_reach_the_brute_force_optimum(capsys, tmp_path):
+    """--method icm (tempering with Houdayer moves) on a 16-node glass: the best cut is the exact maximum."""
+    import itertools
+
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    edges = [(i, j, int(rng.choice([-1, 1]))) for i, j in itertools.combinations(range(16), 2) if rng.random() < 0.3]
+    g = tmp_path / "glass16.txt"
+    g.write_text(f"16 {len(edges)}\n" + "".join(f"{i + 1} {j + 1} {w}\n" for i, j, w in edges))
+    s = 1 - 2 * ((np.arange(2 ** 15)[:, None] >> np.arange(15)) & 1)  # vertex 15 fixed at +1
+    s = np.concatenate([s, np.ones((len(s), 1), int)], 1)
+    i, j, w = (np.array(c) for c in zip(*edges))
+    best = float(((s[:, i] != s[:, j]) * w).sum(1).max())
+    assert _cli([str(g), "--json", "--sweeps", "200", "--method", "icm", "--bound-time", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["method"] == "icm" and out["schedule"]["cluster_moves"] and out["best_cut"] == best
 
 
 def test_distributed_without_a_cluster_is_our_error(capsys, monkeypatch):
