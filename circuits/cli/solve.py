@@ -33,6 +33,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sweeps", type=int, default=None, help="a fixed geometric schedule of this many sweeps")
     parser.add_argument("--replicas", type=int, default=None,
                         help="replicas (default 64 below 4096 variables, else 4 per CPU core)")
+    parser.add_argument("--method", choices=("anneal", "tempering", "icm"), default="anneal",
+                        help="simulated annealing (default; planned to the budget), parallel tempering (1000 sweeps "
+                             "unless --sweeps), or icm: tempering with Houdayer cluster moves (2D glasses); order <= 2")
     parser.add_argument("--rule", choices=("metropolis", "pbit"), default="metropolis",
                         help="update rule (default metropolis; pbit: the heat-bath p-bit)")
     parser.add_argument("--target", type=float, default=None, help="stop at this objective value or lower")
@@ -123,7 +126,7 @@ def _problem(args):
 
 def run(args) -> int:
     """Solve, print; exit code 0 (130 after Ctrl-C, with the best state so far)."""
-    from circuits.model import ising
+    from circuits.model import hubo, ising
     from circuits.problems import ising_solve
 
     _check(args)
@@ -138,13 +141,16 @@ def run(args) -> int:
     bar = common.Bar("sweeps", lambda tr: f"best {float(tr.best[-1]) + offset:.6g}",
                      enabled=sys.stderr.isatty() and not args.json)
     higher = not isinstance(model, ising.IsingModel)
+    if higher and args.method != "anneal":
+        raise ValueError(f"--method {args.method} applies to problems of order <= 2; this one has {hubo.order(model)}-body "
+                         "terms: leave --method out (the higher-order annealer runs)")
     if higher:
         s = ising_solve.solve_hubo(args.seed, model, time_limit=args.time_limit, n_sweeps=args.sweeps,
                                    n_replicas=args.replicas, rule=args.rule, target_energy=args.target, progress=bar)
     else:
         s = ising_solve.solve(args.seed, model, offset=offset, time_limit=args.time_limit, n_sweeps=args.sweeps,
                               n_replicas=args.replicas, rule=args.rule, target_energy=args.target,
-                              bound_time=bound_s, progress=bar, mesh="local")
+                              bound_time=bound_s, progress=bar, mesh="local", method=args.method)
     bar.close()
     res = s.run.result
     gap = None if s.lower_bound is None else s.energy - s.lower_bound
@@ -152,15 +158,13 @@ def run(args) -> int:
     # below 1 is a gap of 0)
     integer = not higher and ising_solve.integer_couplings(model)
     tol = 1.0 - 1e-9 if integer else 1e-9 * max(1.0, abs(s.energy))
-    from circuits.model import hubo
-
     out = {"problem": name, "format": kind, "n": hubo.n_spins(model) if higher else ising.n_spins(model),
            "order": hubo.order(model) if higher else 2, "objective": s.energy,
            "energy_ising": s.energy - offset, "offset": offset, "lower_bound": s.lower_bound,
            "bound_certified": s.bound_certified, "gap": gap,
            "proven_optimal": bool(s.bound_certified) and gap is not None and gap < tol,
            "time_s": time.perf_counter() - t0, "compile_s": res.compile_time, "sweeps": res.sweeps, "replicas": res.n_replicas,
-           "rule": args.rule, "stopped": res.stopped, "schedule": s.run.schedule, "seed": args.seed,
+           "method": args.method, "rule": args.rule, "stopped": res.stopped, "schedule": s.run.schedule, "seed": args.seed,
            **decode(s.spins)}
     if args.json:
         print(json.dumps(out))
@@ -169,7 +173,7 @@ def run(args) -> int:
             f"; lower bound {common.number(s.lower_bound)} ({'certified' if s.bound_certified else 'Lanczos only'}), "
             f"gap {common.number(gap)}" + (" - proven optimal" if out["proven_optimal"] else ""))
         print(f"{name} [{kind}, {out['n']} variables]: best objective {common.number(s.energy)}{bound}")
-        print(f"  {res.sweeps} sweeps, {args.rule} rule, {out['time_s']:.2f} s (compile {res.compile_time:.2f} s), "
+        print(f"  {res.sweeps} sweeps, {args.method}, {args.rule} rule, {out['time_s']:.2f} s (compile {res.compile_time:.2f} s), "
               f"stopped: {res.stopped}")
         if "cut" in out:
             print(f"  cut {common.number(out['cut'])} of total weight {common.number(out['total_weight'])}")

@@ -65,10 +65,12 @@ def lower_bound(model: ising.IsingModel, *, time_limit: float = 2.0) -> bounds.C
 def solve(key, model: ising.IsingModel, *, offset: float = 0.0, time_limit: float | None = None,
           n_sweeps: int | None = None, n_replicas: int | None = None, rule: str = "metropolis",
           beta: tuple | None = None, target_energy: float | None = None, bound_time: float = 0.0,
-          progress: Callable | None = None, checkpoint=None, resume=None, mesh=None) -> Solution:
+          progress: Callable | None = None, checkpoint=None, resume=None, mesh=None,
+          method: str = "anneal") -> Solution:
     """Minimise ``E(s) + offset``: the bound first (``bound_time`` seconds of the budget; 0 skips it), then the
-    anytime anneal (:func:`circuits.annealing.anytime.minimise`) with the rest; a certified bound that the
-    best energy reaches (integer couplings: within 1e-9) ends the run as a proven optimum.
+    anytime anneal (:func:`circuits.annealing.anytime.minimise`; ``method`` "anneal", "tempering" or "icm") with
+    the rest; a certified bound that the best energy reaches (integer couplings: within 1e-9) ends the run as a
+    proven optimum.
 
     Example:
         >>> m = ising.from_dense([[0., 1.], [1., 0.]], [0.5, 0.0])
@@ -85,7 +87,9 @@ def solve(key, model: ising.IsingModel, *, offset: float = 0.0, time_limit: floa
     if target is None and bound is not None and bound.certified and integer_couplings(model):
         target = float(np.ceil(bound.value - 1e-9 * max(1.0, abs(bound.value))))  # reaching it proves optimality
     left = None if time_limit is None else max(1e-3, time_limit - (time.perf_counter() - t0))
-    run = anytime.minimise(key, model, n_sweeps=n_sweeps, n_replicas=n_replicas, rule=rule, beta=beta,
+    if method not in ("anneal", "tempering", "icm"):
+        raise ValueError(f"ising_solve.solve: method must be 'anneal', 'tempering' or 'icm', got {method!r}")
+    run = anytime.minimise(key, model, method=method, n_sweeps=n_sweeps, n_replicas=n_replicas, rule=rule, beta=beta,
                            time_limit=left, target_energy=target, progress=progress, checkpoint=checkpoint,
                            resume=resume, mesh=mesh, where="ising_solve.solve")
     spins = np.asarray(run.result.best_spins, np.int8)

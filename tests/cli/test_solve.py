@@ -73,6 +73,11 @@ def test_problem_files_quadratic_and_higher_order(capsys, tmp_path):
     states = ((np.arange(8)[:, None] >> np.arange(3)) & 1) * 2 - 1
     e = [s[0] * s[1] + s[1] * s[2] + s[0] * s[2] + 0.5 * s[0] for s in states]
     assert out["order"] == 2 and out["objective"] == pytest.approx(min(e)) and out["lower_bound"] <= min(e) + 1e-9
+    assert _cli([str(q), "--json", "--sweeps", "100", "--method", "icm", "--replicas", "4", "--bound-time", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)  # tempering with cluster moves: a field in the model is fine
+    assert out["method"] == "icm" and out["objective"] == pytest.approx(min(e))
+    with pytest.raises(ValueError, match="--method icm applies to problems of order <= 2"):
+        _cli([str(p), "--method", "icm"])
 
 
 @pytest.mark.parametrize("vartype", ["SPIN", "BINARY"])
