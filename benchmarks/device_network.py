@@ -228,6 +228,17 @@ def _pj(x: float) -> str:
     return "> budget" if math.isinf(x) else f"{x * 1e12:.3g}"
 
 
+def _ratio(r: tuple[float, float, float], hm: str) -> str:
+    """The heavy-metal / self ratio of medians as text, saying which median lies past the budget."""
+    if np.isnan(r[0]):
+        return "- (both medians past the budget)"
+    if r[0] == 0:  # the self-torque median is past the budget
+        return f"< {r[2]:.3g} (self median past the budget)"
+    if math.isinf(r[0]):
+        return f"> {r[1]:.3g} ({hm} median past the budget)"
+    return f"**{r[0]:.3g}** ({r[1]:.3g} - {r[2]:.3g})"
+
+
 def over_seeds(a, cals, how: str) -> int:
     """Energy to solution over ``--seeds`` chips per scheme (see the module docstring)."""
     g = graph(a.graph)
@@ -237,12 +248,13 @@ def over_seeds(a, cals, how: str) -> int:
     fracs = sorted(a.target)
     cuts = [math.ceil(f * ref - 1e-9) for f in fracs]
     b0, b1 = schedules.default_beta_range(model)
-    print(f"\n{g.name}: n = {g.n}, m = {len(g.edges)}; reference cut {ref:g} ({ref_is}; {time.perf_counter() - t:.1f} s); "
-          f"targets: cut >= {', '.join(f'{c} ({f:g} x reference)' for c, f in zip(cuts, fracs))}")
+    print(f"\n{g.name}: n = {g.n}, m = {len(g.edges)}; reference cut {ref:g} ({ref_is}; "
+          f"{time.perf_counter() - t:.1f} s); targets: cut >= "
+          f"{', '.join(f'{c} ({f:g} x reference)' for c, f in zip(cuts, fracs))}")
     print(f"anneal: beta_eff {b0:.3g} -> {b1:.3g} geometric over {a.duration * 1e9:.0f} ns simulated, synapse update "
-          f"every 10 Heun steps; {a.seeds} chips per scheme (replicas of one run), stopped once all are at every target; "
-          f"times and energies at the first record end (every 32 synapse updates = {32 * 10 * cals['self'].dt * 1e9:.3g} "
-          f"ns) with the chip's best cut at the target")
+          f"every 10 Heun steps; {a.seeds} chips per scheme (replicas of one run), stopped once all are at every "
+          f"target; times and energies at the first record end (every 32 synapse updates = "
+          f"{32 * 10 * cals['self'].dt * 1e9:.3g} ns) with the chip's best cut at the target")
     print(f"calibration (like for like): {how}")
     rng = np.random.default_rng(a.seed)
     out = {}
@@ -270,8 +282,7 @@ def over_seeds(a, cals, how: str) -> int:
             emag = _median(d["e_magnets"][k])
             stats.append({"target_cut": cut, "fraction": f, "scheme": s, "successes": n_ok, "p": p, "time": tth,
                           "energy": eth, "energy_magnets": emag, "ratio_energy": ratio if s == hm else None})
-            rt = "" if s != hm else (f"**{ratio[0]:.3g}** ({ratio[1]:.3g} - {ratio[2]:.3g})" if np.isfinite(ratio[0])
-                                     else "- (medians past the budget)")
+            rt = "" if s != hm else _ratio(ratio, hm)
             print(f"| {cut} ({f:g}) | {s} | {n_ok}/{a.seeds} = {p[0]:.2f} ({p[1]:.2f} - {p[2]:.2f}) | {_ns(tth[0])} "
                   f"({_ns(tth[1])} - {_ns(tth[2])}) | {_pj(eth[0])} ({_pj(eth[1])} - {_pj(eth[2])}) | {_pj(emag)} | "
                   f"{rt} |")
