@@ -130,7 +130,7 @@ def summary(energies: dict, walls: dict, target: float, n: int, rng, cost: int =
     finite = np.isfinite(boot)
     ci = (float(np.percentile(boot[finite], 2.5)) if finite.any() else math.inf,
           float(np.percentile(boot, 97.5)) if finite.mean() > 0.975 else math.inf)
-    return dict(rows=rows, opt_sweeps=best["sweeps"], tts99_sweeps=best["tts_sweeps"], tts99_ci=ci,
+    return dict(rows=rows, cost=cost, opt_sweeps=best["sweeps"], tts99_sweeps=best["tts_sweeps"], tts99_ci=ci,
                 tts99_s=best["tts_s"], flips_to_solution=best["tts_sweeps"] * n)
 
 
@@ -187,7 +187,7 @@ def plot(results, path: str) -> None:
     fig, axes = plt.subplots(len(results), 3, figsize=(12, 3.2 * len(results)), squeeze=False)
     for ax, r in zip(axes, results):
         for s, d in r["solvers"].items():
-            L = [x["sweeps"] for x in d["rows"]]
+            L = [x["sweeps"] * d.get("cost", 1) for x in d["rows"]]  # all the run's replicas' sweeps
             ax[0].errorbar(L, [x["p"] for x in d["rows"]], yerr=[[x["p"] - x["p_lo"] for x in d["rows"]],
                            [x["p_hi"] - x["p"] for x in d["rows"]]], marker="o", capsize=3, label=s)
             ax[1].plot(L, [x["tts_sweeps"] if math.isfinite(x["tts_sweeps"]) else np.nan for x in d["rows"]], "o-",
@@ -195,7 +195,7 @@ def plot(results, path: str) -> None:
             ax[2].plot(L, [max(x["residual"], 1e-7) for x in d["rows"]], "o-", label=s)
         for a, yl in zip(ax, ("success probability", "TTS99 [sweeps]", "residual energy")):
             a.set_xscale("log")
-            a.set_xlabel("sweeps per run")
+            a.set_xlabel("sweeps per run (all its replicas)")
             a.set_ylabel(yl)
             a.set_title(r["instance"], fontsize=9)
         ax[1].set_yscale("log", nonpositive="mask")
