@@ -188,8 +188,8 @@ def plot(results, path: str) -> None:
     for ax, r in zip(axes, results):
         for s, d in r["solvers"].items():
             L = [x["sweeps"] * d.get("cost", 1) for x in d["rows"]]  # all the run's replicas' sweeps
-            ax[0].errorbar(L, [x["p"] for x in d["rows"]], yerr=[[x["p"] - x["p_lo"] for x in d["rows"]],
-                           [x["p_hi"] - x["p"] for x in d["rows"]]], marker="o", capsize=3, label=s)
+            ax[0].errorbar(L, [x["p"] for x in d["rows"]], yerr=[[max(0.0, x["p"] - x["p_lo"]) for x in d["rows"]],
+                           [max(0.0, x["p_hi"] - x["p"]) for x in d["rows"]]], marker="o", capsize=3, label=s)
             ax[1].plot(L, [x["tts_sweeps"] if math.isfinite(x["tts_sweeps"]) else np.nan for x in d["rows"]], "o-",
                        label=s)
             ax[2].plot(L, [max(x["residual"], 1e-7) for x in d["rows"]], "o-", label=s)
