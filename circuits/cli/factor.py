@@ -11,15 +11,17 @@ from circuits.cli import common
 def configure(parser: argparse.ArgumentParser) -> None:
     """Add the options of ``pbits factor``."""
     parser.add_argument("N", help="integer to factor (4 <= N < 2^24 with --method product, < 2^30 multiplier)")
-    parser.add_argument("--method", choices=("product", "multiplier"), default="product",
+    parser.add_argument("--method", choices=("product", "multiplier", "hubo"), default="product",
                         help="product: p-bits on the factor bits, E = (N - p q)^2 (Borders et al. 2019; default); "
-                             "multiplier: the invertible array multiplier run backwards (Camsari et al. 2017)")
+                             "multiplier: the invertible array multiplier run backwards (Camsari et al. 2017); "
+                             "hubo: the product cost expanded into 4-body terms on the generic higher-order "
+                             "annealer (N < 2^11)")
     parser.add_argument("--replicas", type=int, default=None,
-                        help="replicas per annealing run (default 512 product, 256 multiplier)")
+                        help="replicas per annealing run (default 512 product, 256 multiplier, 64 hubo)")
     parser.add_argument("--sweeps", type=int, default=None,
-                        help="sweeps per annealing run (default 50 product, 500 multiplier)")
+                        help="sweeps per annealing run (default 50 product, 500 multiplier, 200 hubo)")
     parser.add_argument("--restarts", type=int, default=None,
-                        help="annealing runs at most (default 1000 product, 100 multiplier)")
+                        help="annealing runs at most (default 1000 product, 100 multiplier, 200 hubo)")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS", help="give up after this")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -49,7 +51,7 @@ def run(args) -> int:
                           "seed": res.seed}))
     elif res.found:
         p, q = res.factors
-        pbits = "free p-bits per replica" if res.method == "product" else "p-bits"
+        pbits = "free p-bits per replica" if res.method in ("product", "hubo") else "p-bits"
         print(f"{N} = {p} x {q}   [{res.method}] ({res.sweeps} sweeps x {res.n_replicas} replicas, "
               f"{res.restarts} run(s), {res.n_pbits} {pbits}, {res.wall_time:.2f} s)")
     else:

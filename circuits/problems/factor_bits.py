@@ -178,6 +178,42 @@ def to_hubo(N: int, n_a: int):
         (0.0, [[13.0], [11.0]])
     """
     wp, wq, _ = layout(check_n(N), n_a)
+    return hubo.from_binary(_cost(N, wp, wq), len(wp))
+
+
+HUBO_BITS = 11  # the expanded cost's float32 coefficients are exact up to this many bits of N (to_hubo)
+
+
+def pinned_hubo(N: int, n_a: int):
+    """:func:`to_hubo` with the pinned bits set to 1 and removed: ``(model, free, wp, wq)``, the model over the
+    free positions ``free`` (a term holding a pinned bit loses it, since x = 1 there), whose zeros are exactly
+    the factorisations ``N = p q`` with p of ``n_a`` bits; ``wp``, ``wq`` decode a state (:func:`layout`).
+    What :func:`circuits.problems.factoring.factor` anneals with ``method="hubo"`` (N < 2^11: exact in float32).
+
+    Example:
+        >>> from circuits.sampling import exact
+        >>> model, free, wp, wq = pinned_hubo(143, 4)
+        >>> e, gs = exact.ground_state(model)
+        >>> x = np.ones((len(gs), len(wp))); x[:, free] = (gs + 1) / 2
+        >>> e, (x @ wp).tolist(), (x @ wq).tolist()  # both orders fit 4 bits
+        (0.0, [13.0, 11.0], [11.0, 13.0])
+    """
+    N = check_n(N)
+    if N.bit_length() > HUBO_BITS:
+        raise ValueError(f"factor_bits.pinned_hubo: N = {N} has {N.bit_length()} bits; the expanded cost is exact "
+                         f"in float32 only up to {HUBO_BITS} bits; use the product network (method='product')")
+    wp, wq, pinned = layout(N, n_a)
+    free = np.flatnonzero(~pinned)
+    slot = {int(t): k for k, t in enumerate(free)}
+    poly: dict = {}
+    for key, c in _cost(N, wp, wq).items():
+        k = tuple(slot[t] for t in key if not pinned[t])
+        poly[k] = poly.get(k, 0.0) + c
+    return hubo.from_binary(poly, len(free)), free, wp, wq
+
+
+def _cost(N: int, wp, wq) -> dict:
+    """``(N - p q)^2`` as a multilinear polynomial in the position bits: ``{positions: coefficient}``."""
     P, Q = np.flatnonzero(wp), np.flatnonzero(wq)
     poly = {(): float(N) ** 2}
     for a in P:
@@ -190,7 +226,7 @@ def to_hubo(N: int, n_a: int):
                 for b2 in Q:
                     key = tuple(sorted({int(a), int(a2), int(b), int(b2)}))
                     poly[key] = poly.get(key, 0.0) + float(wp[a] * wp[a2] * wq[b] * wq[b2])
-    return hubo.from_binary(poly, len(wp))
+    return poly
 
 
 def factors(net: Network, spins) -> tuple[Array, Array]:

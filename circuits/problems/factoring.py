@@ -9,6 +9,11 @@
   :func:`circuits.problems.multiplier.multiplier` are pinned to the bits of N and the network of p-bits is annealed; its
   ground states are exactly the non-trivial factorisations ``N = p q`` (Camsari et al., PRX 7, 031014
   (2017); Aadit et al., Nature Electronics 5, 460 (2022)). N < 2^30.
+* ``method="hubo"``: the cost of the product method expanded into 1- to 4-body terms over the free factor bits of
+  one width (:func:`circuits.problems.factor_bits.pinned_hubo`) and annealed by the generic higher-order engine
+  (:func:`circuits.annealing.higher_order.anneal`, chromatic sweeps of the factor hypergraph), one width per
+  restart. The reference form of the product network, run on the engine every HUBO problem uses; N < 2^11 (the
+  expanded coefficients are exact in float32 only that far; the product network computes the same fields in O(1)).
 
 Both stop at the first replica that holds a factorisation; found factors are confirmed with Python
 integers. The repository's BENCHMARKS.md compares the two.
@@ -22,15 +27,15 @@ from typing import Callable, NamedTuple, Optional
 import jax
 import numpy as np
 
-from circuits.annealing import schedules, simulated
+from circuits.annealing import higher_order, schedules, simulated
 from circuits.model import ising
 from circuits.problems import factor_bits, logic, multiplier
 from pbits.runtime import chunks, memory, prng
 
 MAX_BITS = 30  # multiplier: the product must fit comfortably in int64 arithmetic and in a few hundred p-bits
-METHODS = ("product", "multiplier")
+METHODS = ("product", "multiplier", "hubo")
 # per method: n_replicas, n_sweeps per annealing run, max_restarts (chosen by measurement, see BENCHMARKS.md)
-DEFAULTS = {"product": (512, 50, 1000), "multiplier": (256, 500, 100)}
+DEFAULTS = {"product": (512, 50, 1000), "multiplier": (256, 500, 100), "hubo": (64, 200, 200)}
 
 
 class FactorResult(NamedTuple):
@@ -48,7 +53,7 @@ class FactorResult(NamedTuple):
         n_pbits: p-bits in the largest network tried (multiplier); free p-bits per replica (product).
         wall_time: seconds (including compilation on a first call).
         seed: the seed, when given as an integer.
-        method: "product" or "multiplier".
+        method: "product", "multiplier" or "hubo".
     """
 
     N: int
@@ -98,6 +103,9 @@ def check_n(N, method: str = "product") -> int:
                          "supported (the network grows as bits^2)")
     if method == "product":
         factor_bits.check_n(value)
+    if method == "hubo" and value.bit_length() > factor_bits.HUBO_BITS:
+        raise ValueError(f"factor: N = {value} has {value.bit_length()} bits; method 'hubo' (the expanded 4-body cost) "
+                         f"is exact in float32 only up to {factor_bits.HUBO_BITS} bits; use method 'product'")
     return value
 
 
@@ -115,13 +123,15 @@ def factor(key, N, *, method: str = "product", n_replicas: int | None = None, n_
     Args:
         key: PRNG key or integer seed.
         N: integer to factor, 4 <= N < 2^24 (product) or < 2^30 (multiplier).
-        method: "product" (factor bits, E = (N - p q)^2; fast) or "multiplier" (reversed multiplier).
-        n_replicas: replicas per annealing run (default 512 product, 256 multiplier). Product: replicas are
+        method: "product" (factor bits, E = (N - p q)^2; fast), "multiplier" (reversed multiplier) or "hubo"
+            (the product cost expanded into k-body terms on the generic higher-order annealer; N < 2^11).
+        n_replicas: replicas per annealing run (default 512 product, 256 multiplier, 64 hubo). Product: replicas are
             dealt round-robin over the widths of the smaller factor.
-        n_sweeps: sweeps per annealing run (default 50 product, 500 multiplier).
+        n_sweeps: sweeps per annealing run (default 50 product, 500 multiplier, 200 hubo).
         beta: ``(beta0, beta1)`` of the geometric schedule. Product: in units of E, default
-            ``(1/N^2, 1)``; multiplier: units where invalid gate rows cost >= 4, default (0.1, 1.5).
-        max_restarts: annealing runs at most (default 1000 product, 100 multiplier).
+            ``(1/N^2, 1)``; multiplier: units where invalid gate rows cost >= 4, default (0.1, 1.5); hubo: in
+            units of E, default the model's own range (:func:`circuits.annealing.higher_order.default_beta_range`).
+        max_restarts: annealing runs at most (default 1000 product, 100 multiplier, 200 hubo).
         time_limit: wall seconds over all restarts (checked between runs / chunks).
         progress: ``progress(restarts, max_restarts, Restart) -> bool | None`` after every restart; True
             stops the search.
@@ -153,6 +163,8 @@ def factor(key, N, *, method: str = "product", n_replicas: int | None = None, n_
     if method == "product":
         return _product(key, N, int(n_replicas), int(n_sweeps), beta, int(max_restarts), time_limit, progress,
                         t0, seed)
+    if method == "hubo":
+        return _hubo(key, N, int(n_replicas), int(n_sweeps), beta, int(max_restarts), time_limit, progress, t0, seed)
     if seed is not None:  # threefry for the multiplier: its defaults were measured with it
         key = prng.key(seed, fast=False)
     return _multiplier(key, N, int(n_replicas), int(n_sweeps), beta or (0.1, 1.5), int(max_restarts), time_limit,
@@ -228,6 +240,28 @@ def _multiplier(key, N, n_replicas, n_sweeps, beta, max_restarts, time_limit, pr
     f = loop.state.factors
     return FactorResult(N, f, f is not None, loop.state.sweeps, loop.done, int(n_replicas),
                         max(ising.n_spins(m[0]) for m in nets), time.perf_counter() - t0, seed, "multiplier")
+
+
+def _hubo(key, N, n_replicas, n_sweeps, beta, max_restarts, time_limit, progress, t0, seed) -> FactorResult:
+    """Restarts of :func:`circuits.annealing.higher_order.anneal` on the expanded cost of one width at a time
+    (smallest p first), each stopped when a replica reaches E = 0; factors confirmed in Python integers."""
+    nets = [factor_bits.pinned_hubo(N, n_a) for n_a in factor_bits.widths(N)]
+
+    def one(restart):
+        model, free, wp, wq = nets[restart % len(nets)]
+        left = None if time_limit is None else max(time_limit - (time.perf_counter() - t0), 1e-9)
+        betas = None if beta is None else schedules.lazy_geometric(beta[0], beta[1], n_sweeps)
+        res = higher_order.anneal(jax.random.fold_in(key, restart), model, betas, n_sweeps=n_sweeps,
+                                  n_replicas=n_replicas, target_energy=0.5, time_limit=left)
+        x = np.ones(len(wp))
+        x[free] = (np.asarray(res.best_spins, np.float64) + 1) / 2
+        p, q = int(round(float(x @ wp))), int(round(float(x @ wq)))
+        return ((min(p, q), max(p, q)) if p * q == N and p > 1 and q > 1 else None), res.sweeps
+
+    loop = _restarts(one, max_restarts, time_limit, progress, t0)
+    f = loop.state.factors
+    return FactorResult(N, f, f is not None, loop.state.sweeps, loop.done, n_replicas,
+                        max(len(m[1]) for m in nets), time.perf_counter() - t0, seed, "hubo")
 
 
 def is_prime(n: int) -> bool:

@@ -20,8 +20,13 @@ def _factored(res, N):
     return res.found and res.factors[0] * res.factors[1] == N and 1 not in res.factors
 
 
-def test_every_semiprime_up_to_10_bits_is_factored_by_the_multiplier():
-    failed = [N for N in factoring.semiprimes(2, 10, odd=False)
+def test_semiprimes_up_to_10_bits_are_factored_by_the_multiplier():
+    """Every semiprime up to 8 bits and a fixed random third of the 9- and 10-bit ones (the product network below
+    is checked on every one up to 10 bits; the multiplier, a larger network, costs more per number)."""
+    rng = np.random.default_rng(1)
+    wide = factoring.semiprimes(9, 10, odd=False)
+    ns = factoring.semiprimes(2, 8, odd=False) + sorted(rng.choice(wide, len(wide) // 3, replace=False).tolist())
+    failed = [N for N in ns
               if not _factored(factoring.factor(0, N, method="multiplier", n_replicas=64, max_restarts=200), N)]
     assert failed == []
 
@@ -31,6 +36,22 @@ def test_every_semiprime_up_to_10_bits_is_factored_by_the_product_network():
                for N in factoring.semiprimes(2, 10, odd=False)}
     assert [N for N, r in results.items() if not _factored(r, N)] == []
     assert all(r.method == "product" and r.n_pbits == N.bit_length() - 2 * (N % 2) for N, r in results.items())
+
+
+def test_the_expanded_cost_on_the_generic_higher_order_engine_factors():
+    """method="hubo": the 4-body cost of one width at a time (pins substituted) annealed by higher_order.anneal;
+    every width's ground states are exactly its factorisations, and the run finds them."""
+    for N in (35, 202, 899):
+        res = factoring.factor(0, N, method="hubo")
+        assert _factored(res, N) and res.method == "hubo", N
+    for N, n_a in ((221, 4), (202, 2)):
+        model, free, wp, wq = factor_bits.pinned_hubo(N, n_a)
+        e, gs = exact.ground_state(model)
+        x = np.ones((len(gs), len(wp)))
+        x[:, free] = (np.asarray(gs) + 1) / 2
+        assert e == 0.0 and all(p * q == N for p, q in zip(x @ wp, x @ wq)), N
+    with pytest.raises(ValueError, match="method 'hubo'.*11 bits"):
+        factoring.factor(0, 2 ** 11 + 1, method="hubo")
 
 
 BALANCED_16 = [251 * 257, 241 * 269, 239 * 271, 233 * 281, 227 * 283, 211 * 307, 193 * 337]

@@ -88,7 +88,7 @@ SCRIPT = textwrap.dedent("""
         cli_maxcut.configure(parser)
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
-            cli_maxcut.run(parser.parse_args(["--json", "--sweeps", "30", "--replicas", "8"] + extra))
+            cli_maxcut.run(parser.parse_args(["--json", "--sweeps", "30", "--replicas", "8", "--bound-time", "0"] + extra))
         runs.append(json.loads(buf.getvalue()))
     out["cli"] = [runs[1]["devices"], runs[0]["best_cut"] == runs[1]["best_cut"]]
     print("REPORT" + json.dumps(out))
