@@ -96,7 +96,7 @@ def test_tempering_checkpoint_resume_loses_nothing(tmp_path):
     np.testing.assert_array_equal(rest_info.acceptance, info.acceptance)
     with pytest.raises(ValueError, match="another initial_ladder"):
         tempering.anneal(7, model, np.geomspace(0.1, 3.0, 4), n_sweeps=120, n_chains=2, resume=ck)
-    with pytest.raises(ValueError, match="another plan; use the same n_sweeps and adapt"):
+    with pytest.raises(ValueError, match="another plan; use the same n_sweeps, adapt and cluster"):
         tempering.anneal(7, model, **{**kw, "n_sweeps": 200}, resume=ck)
     with pytest.raises(ValueError, match=r"\(8, 100\) \(R, n\) but this run has \(12, 100\)"):
         tempering.anneal(7, model, **{**kw, "n_chains": 3}, resume=ck)
