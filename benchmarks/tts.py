@@ -141,7 +141,8 @@ def run_instance(name: str, lengths, runs: int, seed: int, peers: bool, rng, fin
     solvers = {"pbits": lambda L: ours(model, L, runs, seed + L, final)}
     cost = {"pbits": 1, "dwave SA": 1}
     if rungs:
-        solvers[PT] = lambda L: tempered(maxcut.to_ising(graph, layout="sparse"), L, runs, seed + L, rungs)
+        sparse = maxcut.to_ising(graph, layout="sparse")  # tempering sweeps the int8/float neighbour layout
+        solvers[PT] = lambda L: tempered(sparse, L, runs, seed + L, rungs)
         cost[PT] = 2 * rungs
     if peers:
         solvers["dwave SA"] = lambda L: dwave(graph, L, runs, seed + L)

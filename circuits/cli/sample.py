@@ -54,12 +54,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _model(path, fmt: str = "auto"):
-    """``(model, offset, name, labels)`` of FILE, or the built-in torus: an IsingModel (pairwise problems; the
-    energies of the file are its energies plus ``offset``) or a Hubo (higher order; offset inside), and the
-    variables' labels (a BQM file) or None."""
+    """``(model, offset, name, labels)`` of FILE (:func:`circuits.cli.solve.read_problem`), or the built-in torus."""
     from circuits.cli import solve
-    from circuits.model import bqm, hubo, ising, qubo
-    from circuits.problems import gset, maxcut
+    from circuits.model import ising
 
     if path is None:
         if fmt != "auto":
@@ -68,18 +65,8 @@ def _model(path, fmt: str = "auto"):
         idx = np.arange(L * L).reshape(L, L)
         pairs = np.concatenate([np.stack([idx.ravel(), np.roll(idx, -1, a).ravel()], 1) for a in (0, 1)])
         return ising.from_edges(L * L, pairs), 0.0, f"torus{L}x{L}", None
-    kind = solve.detect(path) if fmt == "auto" else fmt
-    if kind == "gset":
-        return maxcut.to_ising(gset.read(path)), 0.0, str(path), None
-    if kind == "qubo":
-        q = qubo.read(path)
-        model, offset = qubo.to_ising(q.Q, layout="dense")
-        return model, offset + float(q.offset), str(path), None
-    h, labels = bqm.read(path) if kind == "bqm" else (hubo.read(path), None)
-    if hubo.order(h) > 2:
-        return h, 0.0, str(path), labels
-    model, offset = hubo.to_ising(h, layout="sparse")
-    return model, offset, str(path), labels
+    p = solve.read_problem(path, fmt)
+    return p.model, p.offset, str(path), p.labels
 
 
 def _check(args) -> None:

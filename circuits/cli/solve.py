@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -93,35 +94,55 @@ def detect(path) -> str:
     return "gset"
 
 
-def _problem(args):
-    """``(model, offset, kind, name, decode)``: the Ising model, its constant, and how to report a state."""
-    from circuits.model import qubo
+class Problem(NamedTuple):
+    """A problem file as the commands use it (:func:`read_problem`)."""
+
+    model: object  # an IsingModel (order <= 2) or a Hubo (higher order, its constant inside)
+    offset: float  # the file's energies are the model's plus this
+    kind: str  # "problem", "bqm", "qubo" or "gset"
+    labels: list | None  # the variables' labels (a BQM file), else None
+    graph: object = None  # the G-set graph, for a cut
+
+
+def read_problem(path, fmt: str = "auto") -> Problem:
+    """Read ``path`` in format ``fmt`` (``"auto"``: :func:`detect`): pairwise problems become an IsingModel with the
+    file's constant as ``offset``, higher-order ones a Hubo; a G-set graph is the glass J = -w."""
+    from circuits.model import bqm, hubo, qubo
     from circuits.problems import gset, maxcut
+
+    kind = detect(path) if fmt == "auto" else fmt
+    if kind == "gset":
+        graph = gset.read(path)
+        return Problem(maxcut.to_ising(graph, layout=maxcut.default_layout(graph)), 0.0, kind, None, graph)
+    if kind == "qubo":
+        q = qubo.read(path)
+        model, offset = qubo.to_ising(q.Q, layout="dense")
+        return Problem(model, offset + float(q.offset), kind, None)
+    h, labels = bqm.read(path) if kind == "bqm" else (hubo.read(path), None)
+    if hubo.order(h) > 2:
+        return Problem(h, 0.0, kind, labels)
+    model, offset = hubo.to_ising(h, layout="sparse")
+    return Problem(model, offset, kind, labels)
+
+
+def _problem(args):
+    """``(model, offset, kind, name, decode)``: the model, its constant, and how to report a state."""
+    from circuits.model import qubo
+    from circuits.problems import maxcut
 
     if args.file is None:
         q, name = _example()
-        kind = "qubo"
-    else:
-        kind = detect(args.file) if args.format == "auto" else args.format
-        name = Path(args.file).stem
-        q = qubo.read(args.file) if kind == "qubo" else None
-    if kind in ("problem", "bqm"):
-        from circuits.model import bqm, hubo
-
-        h, labels = bqm.read(args.file) if kind == "bqm" else (hubo.read(args.file), None)
-        decode = (lambda s: {"spins": s.tolist(), "x": qubo.bits(s).tolist(),
-                             **({} if labels is None else {"labels": labels})})
-        if hubo.order(h) > 2:
-            return h, 0.0, kind, name, decode  # the offset is inside the model
-        model, offset = hubo.to_ising(h, layout="sparse")
-        return model, offset, kind, name, decode
-    if kind == "qubo":
         model, offset = qubo.to_ising(q.Q, layout="dense")
-        return model, offset + float(q.offset), kind, name, lambda s: {"x": qubo.bits(s).tolist()}
-    graph = gset.read(args.file)
-    W = maxcut.total_weight(graph)
-    return (maxcut.to_ising(graph, layout=maxcut.default_layout(graph)), 0.0, kind, name,
-            lambda s: {"spins": s.tolist(), "cut": float(maxcut.cut_value(graph, s)), "total_weight": W})
+        return model, offset + float(q.offset), "qubo", name, lambda s: {"x": qubo.bits(s).tolist()}
+    p, name = read_problem(args.file, args.format), Path(args.file).stem
+    if p.kind == "gset":
+        W = maxcut.total_weight(p.graph)
+        return (p.model, 0.0, p.kind, name,
+                lambda s: {"spins": s.tolist(), "cut": float(maxcut.cut_value(p.graph, s)), "total_weight": W})
+    if p.kind == "qubo":
+        return p.model, p.offset, p.kind, name, lambda s: {"x": qubo.bits(s).tolist()}
+    return p.model, p.offset, p.kind, name, lambda s: {"spins": s.tolist(), "x": qubo.bits(s).tolist(),
+                                                       **({} if p.labels is None else {"labels": p.labels})}
 
 
 def run(args) -> int:

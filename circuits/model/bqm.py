@@ -8,9 +8,7 @@ the file's variable order.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-from circuits.model import hubo
+from circuits.model import hubo, textfile
 
 MAGIC = b"DIMODBQM"  # the first bytes of a file written by dimod's to_file()
 INSTALL = 'pip install "pbits[dwave]"'
@@ -33,11 +31,7 @@ def read(path) -> tuple[hubo.Hubo, list]:
         ModuleNotFoundError: dimod is not installed (the message says how to install it).
         ValueError: the file is not a BQM file dimod can read, or it has no variables.
     """
-    name = Path(path).name
-    if Path(path).is_dir():
-        raise ValueError(f"bqm.read: '{name}' is a folder; give the path of a dimod BQM file in it")
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"bqm.read: no such file '{path}'")
+    name = textfile.existing(path, "bqm.read", "a dimod BQM file")
     try:
         import dimod
     except ImportError:

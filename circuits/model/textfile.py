@@ -22,11 +22,7 @@ def lines(path, where: str, *, what: str, header: str) -> list[tuple[int, str]]:
         >>> lines(p, "demo", what="a QUBO file", header="'n m'")
         [(2, '2 1'), (4, '0 1 1.5')]
     """
-    name = Path(path).name
-    if Path(path).is_dir():
-        raise ValueError(f"{where}: '{name}' is a folder; give the path of {what} in it")
-    if not Path(path).is_file():
-        raise FileNotFoundError(f"{where}: no such file '{path}'")
+    name = existing(path, where, what)
     try:
         with open(path, encoding="utf-8-sig") as f:
             numbered = [(k + 1, ln.split("#", 1)[0].strip()) for k, ln in enumerate(f)]
@@ -37,3 +33,13 @@ def lines(path, where: str, *, what: str, header: str) -> list[tuple[int, str]]:
     if not numbered:
         raise ValueError(f"{where}: '{name}' is empty; expected a header {header}")
     return numbered
+
+
+def existing(path, where: str, what: str) -> str:
+    """The file name of ``path``, after refusing a folder or a missing file by name (``what`` the file should be)."""
+    name = Path(path).name
+    if Path(path).is_dir():
+        raise ValueError(f"{where}: '{name}' is a folder; give the path of {what} in it")
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"{where}: no such file '{path}'")
+    return name
