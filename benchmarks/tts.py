@@ -15,7 +15,8 @@ ground-state energy (planted instances); for other glasses the lowest energy any
 length (a putative ground state, said so in the output); for G-set graphs 99.9 % of the best-known cut.
 
 ``--tempering K`` adds a third solver: parallel tempering with Houdayer cluster moves (``tempering.anneal(...,
-cluster=True)``), each run K rungs x 2 chains on a fixed geometric ladder over the same beta range; a run succeeds
+cluster=True)``), each run K rungs x 2 chains on a fixed geometric ladder over the acceptance beta range
+(``tempering.default_ladder``: its hottest rung forgets its state within a few sweeps); a run succeeds
 when the best state of any of its 2K replicas reaches the target, and it is charged 2K sweeps per sweep (all its
 replicas' spin updates).
 
@@ -81,7 +82,7 @@ def ours(model, sweeps: int, runs: int, seed: int, final: bool = False) -> tuple
 
 def tempered(model, sweeps: int, runs: int, seed: int, rungs: int) -> tuple[np.ndarray, float]:
     """The best energy of each of ``runs`` independent parallel-tempering runs with Houdayer cluster moves (each run:
-    ``rungs`` rungs x 2 chains on a fixed geometric ladder over the default beta range, Metropolis rule, a cluster
+    ``rungs`` rungs x 2 chains on ``tempering.default_ladder``, Metropolis rule, a cluster
     move between its two chains at every rung of the colder half after every sweep), ``sweeps`` sweeps each, and the
     wall time (warm). A run costs ``2 rungs`` sweeps per sweep: the TTS counts them all."""
     ladder = tempering.default_ladder(model, rungs)

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import jax.numpy as jnp
 import numpy as np
 
+from circuits.annealing import bethe
 from circuits.model import ising
 
 
@@ -83,7 +84,36 @@ def uphill_acceptance(beta: float, dE) -> float:
 
 
 def default_beta_range(model: ising.IsingModel) -> tuple[float, float]:
-    """Beta range from the instance's own single-flip energy changes (:func:`energy_changes` of random states).
+    """The annealing range: :func:`acceptance_beta_range`, with the hot end moved no hotter than the paramagnet's
+    instability in the Bethe approximation (:func:`circuits.annealing.bethe.instability`).
+
+    * Hot end: ``beta0 = max(beta_acc, beta_Bethe)``. ``beta_acc`` is where 30 % of the uphill moves of random
+      states are accepted (:func:`acceptance_beta_range`); ``beta_Bethe`` is where the Bethe paramagnet becomes
+      unstable (spin glass: ``(z - 1) tanh^2(beta J) = 1`` on a z-regular glass, Thouless, Phys. Rev. Lett. 56,
+      1082 (1986); ferromagnet: the Bethe Hessian of Saade, Krzakala & Zdeborova, NeurIPS 27 (2014)), capped at
+      ``beta1 / 2``. Above it the model is paramagnetic and a sweep orders nothing; loops lower the true transition,
+      so the run still starts disordered. The acceptance rule alone starts sparse models far hotter than they order
+      (3D +/-J glass: beta 0.24, T = 4.1 where T_c = 1.1) and dense ones at their transition (SK: beta_acc = 1.15 /
+      sqrt(N), beta_Bethe = 1 / sqrt(N)), so the instability moves the sparse ones (3D glass 0.48, the G81 torus
+      0.27 -> 0.66) and leaves the dense ones (K2000, G22 within 10 %).
+    * Cold end: that of :func:`acceptance_beta_range`.
+
+    Returns:
+        ``(beta0, beta1)`` in 1/energy units.
+
+    Example:
+        >>> m = ising.from_edges(3, [(0, 1), (1, 2)])      # a chain never orders: the acceptance rule stands
+        >>> [round(b, 3) for b in default_beta_range(m)]
+        [0.544, 3.454]
+    """
+    b0, b1 = acceptance_beta_range(model)
+    return bethe.instability(model, b0, max(b0, 0.5 * b1)), b1
+
+
+def acceptance_beta_range(model: ising.IsingModel) -> tuple[float, float]:
+    """Beta range from the instance's own single-flip energy changes (:func:`energy_changes` of random states):
+    the acceptance-rate rule, which the tempering ladder uses as it is (its hottest rung must forget its state
+    within a few sweeps) and :func:`default_beta_range` starts no hotter than the model's ordering.
 
     * Hot end: ``beta0`` at which the mean Metropolis acceptance of the uphill moves of random states is
       :data:`HOT_ACCEPTANCE` = 0.3 (the downhill and zero-cost moves are always accepted): the run starts where the
@@ -97,22 +127,21 @@ def default_beta_range(model: ising.IsingModel) -> tuple[float, float]:
 
     This follows the acceptance-rate rules of Kirkpatrick, Gelatt & Vecchi, Science 220, 671 (1983) (start
     where most moves are accepted, stop when hardly any are) with the energy changes measured on the instance
-    rather than bounded from its couplings (dwave-neal's rule uses the largest field): a geometric schedule
-    then spends its sweeps where the instance orders, whatever its degree or weight scale (docs/methods.md §5).
+    rather than bounded from its couplings (dwave-neal's rule uses the largest field) (docs/methods.md §5).
 
     Returns:
         ``(beta0, beta1)`` in 1/energy units.
 
     Example:
         >>> m = ising.from_edges(3, [(0, 1), (1, 2)])
-        >>> [round(b, 3) for b in default_beta_range(m)]
+        >>> [round(b, 3) for b in acceptance_beta_range(m)]
         [0.544, 3.454]
     """
     return beta_range(energy_changes(model), ising.n_spins(model))
 
 
 def beta_range(dE, n: int) -> tuple[float, float]:
-    """:func:`default_beta_range` from single-flip energy changes ``dE`` of random states of an n-spin model (any
+    """:func:`acceptance_beta_range` from single-flip energy changes ``dE`` of random states of an n-spin model (any
     model: the higher-order annealer measures its own, :mod:`circuits.annealing.higher_order`).
 
     Example:

@@ -90,8 +90,9 @@ def init(key, model, n_rungs: int, n_chains: int) -> PTState:
 
 
 def default_ladder(model: ising.IsingModel, n_rungs: int = 16):
-    """Geometric ladder over :func:`circuits.annealing.schedules.default_beta_range`."""
-    b0, b1 = schedules.default_beta_range(model)
+    """Geometric ladder over :func:`circuits.annealing.schedules.acceptance_beta_range` (the hottest rung where 30 %
+    of the uphill moves of random states are accepted: it forgets its state within a few sweeps)."""
+    b0, b1 = schedules.acceptance_beta_range(model)
     return np.geomspace(b0, b1, n_rungs)
 
 

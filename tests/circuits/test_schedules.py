@@ -1,5 +1,6 @@
-"""The default beta range from an instance's own energy changes: the acceptance bands it promises, measured
-on the states an anneal actually visits (planar, toroidal, random sparse and dense instances)."""
+"""The acceptance beta range from an instance's own energy changes: the acceptance bands it promises, measured
+on the states an anneal actually visits (planar, toroidal, random sparse and dense instances). The default range's
+hot end (the Bethe instability) is tested in test_bethe.py."""
 import networkx as nx
 import numpy as np
 import pytest
@@ -37,7 +38,8 @@ def acceptance(model, spins, beta):
 def test_first_and_last_sweeps_accept_in_the_stated_bands(case):
     model = CASES[case]()
     n = ising.n_spins(model)
-    b0, b1 = schedules.default_beta_range(model)
+    b0, b1 = schedules.acceptance_beta_range(model)
+    assert schedules.default_beta_range(model)[1] == b1 and schedules.default_beta_range(model)[0] >= b0
     betas = np.asarray(schedules.segment(schedules.lazy_geometric(b0, b1, 400), 0, 400))
     # the first sweeps (the first 1 % of the schedule, from random states): about 30 % of the uphill flips (the
     # default's target on random states, HOT_ACCEPTANCE) and at least a quarter of all flips are accepted
