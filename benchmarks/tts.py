@@ -55,6 +55,11 @@ def load(name: str):
 
         p = planted.tile(int(name[len("planted2d"):]), seed=0)
         return p.graph, float(p.ground_energy), "planted ground state"
+    if name.startswith("loops3d"):
+        from circuits.problems import planted
+
+        p = planted.loops3d(int(name[len("loops3d"):]), seed=0)
+        return p.graph, float(p.ground_energy), "planted ground state"
     if name.startswith("ea3d"):
         return instances.ea3d(int(name[4:]), seed=0), None, "putative ground state (best of all runs)"
     if name.startswith("torus"):

@@ -35,10 +35,12 @@ KINDS = {
     "tile": Kind("tile-planted 2D glass on the L x L torus (L even), known ground state", {"L": (32, 4)}, (),
                  planted=True),
     "wishart": Kind("Wishart planted ensemble on K_n, known ground state", {"n": (64, 2)}, (), planted=True),
+    "loops3d": Kind("frustrated-loop planted 3D glass on the L x L x L torus, known ground state", {"L": (8, 3)}, (),
+                    planted=True),
 }
 MAX_EDGES = 10 ** 8  # a rudy file of about 2 GB; larger instances are better made in Python and kept in memory
-ONLY = {"alpha": ("wishart",), "tile_probs": ("tile",), "no_gauge": ("tile", "wishart"),
-        "planted_out": ("tile", "wishart")}
+ONLY = {"alpha": ("wishart", "loops3d"), "tile_probs": ("tile",), "no_gauge": ("tile", "wishart", "loops3d"),
+        "planted_out": ("tile", "wishart", "loops3d")}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +49,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="; ".join(f"{k}: {v.help}" for k, v in KINDS.items()))
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="the rudy file to write")
     parser.add_argument("--L", type=int, default=None,
-                        help="lattice side (torus2d: default 100; ea3d: 16; tile: 32, even)")
+                        help="lattice side (torus2d: default 100; ea3d: 16; tile: 32, even; loops3d: 8)")
     parser.add_argument("--n", type=int, default=None,
                         help="number of spins (complete: default 2000; regular: 1000; wishart: 64)")
     parser.add_argument("--m", type=int, default=None, help="hardware graph size (chimera, pegasus: 16; zephyr: 12)")
@@ -55,7 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--degree", type=int, default=None, help="regular: the degree d (default 3)")
     parser.add_argument("--couplings", default=None, choices=("pm", "gauss", "unit"),
                         help="Max-Cut weights w = -J: pm = +/-1 (default), gauss = N(0, 1), unit = 1 (regular only)")
-    parser.add_argument("--alpha", type=float, default=None, help="wishart: columns per spin M / n (default 0.5)")
+    parser.add_argument("--alpha", type=float, default=None, help="wishart: columns per spin M / n (default 0.5); loops3d: cycles per spin (default 0.1)")
     parser.add_argument("--tile-probs", type=float, nargs=3, default=None, metavar=("P1", "P2", "P3"),
                         help="tile: probabilities of tiles with 1, 2, 3 ground states (default 0.25 each; "
                              "4 ground states get the rest)")
@@ -72,8 +74,8 @@ def run(args) -> int:
     kind = KINDS[args.kind]
     params = _sizes(args, kind)
     _check_options(args, kind)
-    if args.kind == "wishart":
-        params["alpha"] = 0.5 if args.alpha is None else float(args.alpha)
+    if args.kind in ("wishart", "loops3d"):
+        params["alpha"] = {"wishart": 0.5, "loops3d": 0.1}[args.kind] if args.alpha is None else float(args.alpha)
     if args.kind == "tile":
         params["tile_probs"] = [0.25, 0.25, 0.25] if args.tile_probs is None else [float(p) for p in args.tile_probs]
     common.check_output(args.output, "--output")
@@ -125,7 +127,7 @@ def _edges_at_most(kind: str, s: dict) -> float:
     """An upper bound on the instance's number of edges, from its sizes alone (before anything is allocated)."""
     if kind in ("torus2d", "tile"):
         return 2.0 * s["L"] ** 2
-    if kind == "ea3d":
+    if kind in ("ea3d", "loops3d"):
         return 3.0 * s["L"] ** 3
     if kind in ("complete", "wishart"):
         return s["n"] * (s["n"] - 1) / 2.0
@@ -142,14 +144,16 @@ def _check_options(args, kind: Kind) -> None:
     """Refuse options that the kind does not take, and values out of range, with the reason."""
     for name, kinds in ONLY.items():
         if getattr(args, name) not in (None, False) and args.kind not in kinds:
-            raise ValueError(f"--{name.replace('_', '-')} only applies to {' and '.join(kinds)}, not {args.kind}")
+            which = kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} and {kinds[-1]}"
+            raise ValueError(f"--{name.replace('_', '-')} only applies to {which}, not {args.kind}")
     if args.couplings is not None and args.couplings not in kind.couplings:
         offered = f"it takes {', '.join(kind.couplings)}" if kind.couplings else "its couplings are planted"
         raise ValueError(f"--couplings {args.couplings} does not apply to {args.kind} ({offered})")
     if args.seed < 0:
         raise ValueError(f"--seed must be an integer >= 0 (a numpy seed), got {args.seed}")
     if args.alpha is not None and not (np.isfinite(args.alpha) and args.alpha > 0):
-        raise ValueError(f"--alpha must be a finite number > 0 (columns per spin, M / n), got {args.alpha}")
+        raise ValueError(f"--alpha must be a finite number > 0 (wishart: columns per spin; loops3d: cycles per "
+                         f"spin), got {args.alpha}")
     if args.tile_probs is not None:
         p = np.asarray(args.tile_probs)
         if not (np.all(np.isfinite(p)) and np.all(p >= 0) and p.sum() <= 1 + 1e-12):
@@ -174,6 +178,8 @@ def _make(args, sizes: dict, couplings):
         return topologies.pegasus(s["m"], seed=seed, couplings=couplings)
     if k == "tile":
         return planted.tile(s["L"], probabilities=tuple(s["tile_probs"]), seed=seed, gauge=not args.no_gauge)
+    if k == "loops3d":
+        return planted.loops3d(s["L"], alpha=s["alpha"], seed=seed, gauge=not args.no_gauge)
     return planted.wishart(s["n"], alpha=s["alpha"], seed=seed, gauge=not args.no_gauge)
 
 

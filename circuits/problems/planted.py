@@ -22,6 +22,15 @@ Conventions as in :mod:`circuits.problems.instances`: the Graph holds Max-Cut we
   ``E0 = -||W||_F^2 / (2 n)`` (the dropped diagonal). Dense (all pairs coupled); hardness has an easy-hard-easy
   profile in alpha, hardest at alpha well below 1; at alpha >= 1 the problem is easy.
 
+* :func:`loops` (and :func:`loops3d`, on the L x L x L cubic torus) — frustrated-loop planting on any graph
+  (Hen, Job, Albash, Ronnow, Troyer & Lidar, Phys. Rev. A 92, 042325 (2015)): ``M = alpha n`` random cycles of
+  the graph, each ferromagnetic (J = +1) on all its edges but one, which is antiferromagnetic (J = -1). A
+  frustrated cycle of length l has energy at least ``-(l - 2)`` (one bond at least is broken) and the all-up
+  state reaches that on every cycle at once, so the sum has ``E0 = -sum_cycles (l - 2)``. A cycle is the loop a
+  non-backtracking random walk closes when it first returns to a vertex of its own path (the path before that
+  vertex is dropped); cycles shorter than ``min_length`` or that would push a coupling past ``max_coupling`` are
+  drawn again, as Hen et al. do. Edges that no cycle uses (or whose contributions cancel) are left out.
+
 With ``gauge=True`` (the default) the instance is gauge-transformed by a random spin flip ``g``
 (``w_ij -> g_i w_ij g_j``), which keeps the spectrum and moves the ground state from all-up to ``g``, so a solver
 cannot find it by looking for all-up. The couplings come from one random stream and ``g`` from another, so the
@@ -177,3 +186,112 @@ def wishart(n: int = 64, *, alpha: float = 0.5, seed: int = 0, gauge: bool = Tru
     a, b = np.triu_indices(n, 1)
     graph = Graph(n, np.stack([a, b], 1).astype(np.int64), C[a, b], f"wishart_n{n}_a{alpha:g}_s{seed}")
     return _plant(graph, rng_gauge, gauge)
+
+
+def loops(base: Graph, *, alpha: float = 0.1, min_length: int = 6, max_coupling: int = 3, seed: int = 0,
+          gauge: bool = True) -> Planted:
+    """A frustrated-loop planted spin glass on the edges of ``base`` (see the module).
+
+    Args:
+        base: the graph whose edges the cycles run on (its weights are ignored).
+        alpha: cycles per vertex, ``M = max(1, round(alpha n))``, > 0. Hardness is easy-hard-easy in alpha; the
+            default 0.1 is the peak measured on the L = 8 cubic torus (docs/instances.md).
+        min_length: the shortest cycle kept (>= 3; 6 leaves out the plaquettes of square and cubic lattices).
+        max_coupling: the largest ``|J_ij|`` a sum of cycles may reach (>= 1).
+        seed: numpy seed.
+        gauge: hide the ground state behind a random gauge transform.
+
+    Returns:
+        The :class:`Planted` instance; its graph keeps the edges of ``base`` with a non-zero coupling, in their
+        order, with integer weights ``w = -J``.
+
+    Example:
+        >>> p = loops(instances.ea3d(4), alpha=0.5, seed=1, gauge=False)
+        >>> p.ground_energy == float(instances.energy(p.graph, p.planted_spins)), p.ground_energy < 0
+        (True, True)
+    """
+    n = int(base.n)
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating, np.integer)) \
+            or not np.isfinite(alpha) or alpha <= 0:
+        raise ValueError(f"planted.loops: alpha (cycles per vertex) must be a finite number > 0, got {alpha!r}")
+    min_length = check_size(min_length, 3, "min_length", "planted.loops")
+    max_coupling = check_size(max_coupling, 1, "max_coupling", "planted.loops")
+    edges = np.asarray(base.edges, np.int64).reshape(-1, 2)
+    nbrs = [[] for _ in range(n)]  # (neighbour, edge index)
+    for e, (a, b) in enumerate(edges.tolist()):
+        if a != b:
+            nbrs[a].append((b, e))
+            nbrs[b].append((a, e))
+    if _is_forest(n, edges):
+        raise ValueError(f"planted.loops: the graph {base.name!r} is a forest: it has no cycles to plant on; use a "
+                         "lattice or another graph with cycles")
+    rng, rng_gauge = _streams(seed)
+    J = np.zeros(len(edges), np.int64)
+    want, placed, tries = max(1, int(round(alpha * n))), 0, 0
+    while placed < want:
+        tries += 1
+        if tries > 200 * want + 1000:
+            raise ValueError(f"planted.loops: placed only {placed} of {want} cycles of length >= {min_length} with "
+                             f"|J| <= {max_coupling} on {base.name!r}; lower alpha or min_length, or raise max_coupling")
+        cycle = _cycle(nbrs, rng, int(rng.integers(n)))
+        if cycle is None or len(cycle) < min_length:
+            continue
+        sign = np.ones(len(cycle), np.int64)
+        sign[rng.integers(len(cycle))] = -1
+        trial = J[cycle] + sign
+        if np.any(np.abs(trial) > max_coupling) or len(set(cycle)) < len(cycle):
+            continue
+        J[cycle] = trial
+        placed += 1
+    keep = J != 0
+    graph = Graph(n, edges[keep], -J[keep].astype(np.float64), f"loops_{base.name}_a{alpha:g}_s{seed}")
+    return _plant(graph, rng_gauge, gauge)
+
+
+def _is_forest(n: int, edges: np.ndarray) -> bool:
+    """Whether the graph has no cycle (union-find: an edge inside one component closes a cycle)."""
+    root = list(range(n))
+
+    def find(a):
+        while root[a] != a:
+            root[a] = root[root[a]]
+            a = root[a]
+        return a
+
+    for a, b in edges.tolist():
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return False
+        root[ra] = rb
+    return True
+
+
+def _cycle(nbrs, rng: np.random.Generator, start: int):
+    """The edge indices of the cycle a non-backtracking random walk from ``start`` closes, or None (a dead end)."""
+    path, where, used = [start], {start: 0}, []
+    came = -1
+    while True:
+        options = [(v, e) for v, e in nbrs[path[-1]] if e != came]
+        if not options:
+            return None
+        v, e = options[int(rng.integers(len(options)))]
+        used.append(e)
+        if v in where:
+            return used[where[v]:]
+        where[v] = len(path)
+        path.append(v)
+        came = e
+
+
+def loops3d(L: int = 8, *, alpha: float = 0.1, seed: int = 0, gauge: bool = True, **kw) -> Planted:
+    """:func:`loops` on the L x L x L periodic cubic lattice (:func:`circuits.problems.instances.ea3d`): a 3D glass
+    with a planted ground state.
+
+    Example:
+        >>> p = loops3d(4, seed=2)
+        >>> p.graph.n, p.ground_energy == float(instances.energy(p.graph, p.planted_spins))
+        (64, True)
+    """
+    L = check_size(L, 3, "L", "planted.loops3d")
+    p = loops(instances.ea3d(L), alpha=alpha, seed=seed, gauge=gauge, **kw)
+    return p._replace(graph=p.graph._replace(name=f"loops3d_L{L}_a{alpha:g}_s{seed}"))

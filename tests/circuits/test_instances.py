@@ -260,6 +260,47 @@ def test_wishart_bad_alpha():
             planted.wishart(8, alpha=alpha)
 
 
+@pytest.mark.parametrize("make, seed", [(lambda: instances.torus2d(4), 0), (lambda: instances.regular(16, 3, seed=1), 1),
+                                        (lambda: instances.regular(16, 4, seed=2), 2)])
+def test_loops_planted_ground_state_by_enumeration(make, seed):
+    """Frustrated-loop planting on 16-spin graphs: nothing lies below E0, the gauge keeps the spectrum, and the
+    couplings are integers within max_coupling on edges of the base graph."""
+    base = make()
+    plain = planted.loops(base, alpha=0.5, min_length=4, seed=seed, gauge=False)
+    hidden = planted.loops(base, alpha=0.5, min_length=4, seed=seed)
+    states = _all_states(16)
+    e_plain = instances.energy(plain.graph, states)
+    for p, e in ((plain, e_plain), (hidden, instances.energy(hidden.graph, states))):
+        assert e.min() == p.ground_energy == float(instances.energy(p.graph, p.planted_spins)) < 0
+        assert p.optimal_cut == (np.sum(p.graph.weights) - p.ground_energy) / 2
+    assert np.array_equal(np.sort(e_plain), np.sort(instances.energy(hidden.graph, states)))
+    w = plain.graph.weights
+    assert np.all(w == np.round(w)) and np.all((np.abs(w) >= 1) & (np.abs(w) <= 3))
+    assert {tuple(e) for e in plain.graph.edges.tolist()} <= {tuple(e) for e in base.edges.tolist()}
+
+
+def test_loops3d_energy_and_lengths():
+    """On the cubic torus every kept cycle has length >= 6 (even: the lattice is bipartite for even L), so
+    E0 = -sum (l - 2) <= -4 M with M = alpha n cycles; the same seed gives the same instance."""
+    p = planted.loops3d(8, alpha=0.5, seed=3)
+    assert p.graph.n == 512 and p.ground_energy <= -4 * 256 and p.ground_energy % 2 == 0
+    assert np.array_equal(p.graph.weights, planted.loops3d(8, alpha=0.5, seed=3).graph.weights)
+    assert p.graph.name == "loops3d_L8_a0.5_s3"
+
+
+def test_loops_bad_input():
+    for alpha in (0, -1.0, float("nan"), True):
+        with pytest.raises(ValueError, match="alpha"):
+            planted.loops(instances.torus2d(4), alpha=alpha)
+    path = gset.Graph(4, np.array([[0, 1], [1, 2], [2, 3]]), np.ones(3), "path")
+    with pytest.raises(ValueError, match="forest: it has no cycles"):
+        planted.loops(path)
+    with pytest.raises(ValueError, match="lower alpha"):
+        planted.loops(instances.torus2d(4), alpha=20.0, max_coupling=1)
+    with pytest.raises(ValueError, match="'min_length' must be an integer >= 3"):
+        planted.loops(instances.torus2d(4), min_length=2)
+
+
 def test_gauge_checks_spins():
     with pytest.raises(ValueError, match="3 values \\+/-1"):
         planted.gauge(instances.complete(3), [1, 0, 1])

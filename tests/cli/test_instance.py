@@ -23,6 +23,7 @@ KINDS = [
      lambda: planted.tile(6, probabilities=(0.5, 0.2, 0.1)).graph),
     (["wishart", "--n", "10", "--alpha", "0.3", "--no-gauge"],
      lambda: planted.wishart(10, alpha=0.3, gauge=False).graph),
+    (["loops3d", "--L", "4", "--alpha", "0.4", "--seed", "1"], lambda: planted.loops3d(4, alpha=0.4, seed=1).graph),
 ]
 
 
@@ -83,7 +84,7 @@ def test_plain_json(tmp_path, capsys):
     (["tile", "--alpha", "0.5"], "--alpha only applies to wishart"),
     (["wishart", "--alpha", "0"], "--alpha must be a finite number > 0"),
     (["tile", "--tile-probs", "0.5", "0.5", "0.5"], "--tile-probs must be three numbers >= 0 with a sum <= 1"),
-    (["torus2d", "--planted-out", "x.npy"], "--planted-out only applies to tile and wishart"),
+    (["torus2d", "--planted-out", "x.npy"], "--planted-out only applies to tile, wishart and loops3d"),
     (["tile", "--planted-out", "x.csv"], "--planted-out: 'x.csv' has the extension '.csv'"),
     (["complete", "--n", "100000"], "--n 100000 gives about 5e+09 edges for complete; this command writes at most"),
     (["pegasus", "--m", "1000"], "choose a smaller size"),
