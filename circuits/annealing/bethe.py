@@ -28,7 +28,7 @@ import numpy as np
 from circuits.model import ising
 
 MAX_TERMS = 2**18  # couplings the branching ratio sums over (a uniform sample of them beyond this)
-MAX_DENSE_HESSIAN = 8192  # spins up to which a dense model's Bethe Hessian is formed (n^2 float32)
+MAX_DENSE_HESSIAN = 4096  # spins up to which a dense model's Bethe Hessian is formed (3 n^2 float32: 200 MB)
 LANCZOS_STEPS = 48  # Lanczos steps for the top eigenvalue of A - D
 
 
@@ -78,10 +78,11 @@ def _hessian_operator(model: ising.IsingModel, beta: float):
         n = ising.n_spins(model)
         if n > MAX_DENSE_HESSIAN:
             return None
-        t = np.tanh(beta * np.asarray(model.J, np.float64))
-        a = (t / (1.0 - t * t)).astype(np.float32)
-        diag = np.sum(t * t / (1.0 - t * t), axis=1)
-        return lambda x: a @ x - diag * x
+        t = np.tanh(np.float32(beta) * np.asarray(model.J, np.float32))  # float32, in place: 3 n^2 arrays at most
+        den = 1.0 - t * t
+        diag = np.sum(1.0 / den - 1.0, axis=1, dtype=np.float64)  # t^2 / (1 - t^2) = 1 / (1 - t^2) - 1
+        a = np.divide(t, den, out=t)
+        return lambda x: (a @ x.astype(np.float32)).astype(np.float64) - diag * x
     t = np.tanh(beta * np.asarray(model.w, np.float64))
     a = t / (1.0 - t * t)
     diag = np.sum(t * t / (1.0 - t * t), axis=1)

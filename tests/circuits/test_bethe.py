@@ -44,6 +44,16 @@ def test_instability_is_gauge_invariant():
     assert bethe.instability(m, 0.05, 5.0) == pytest.approx(math.atanh(0.5), rel=0.01)
 
 
+def test_dense_layout_gives_the_same_instability():
+    """The dense layout's Hessian (float32, formed whole) agrees with the padded-neighbour one."""
+    m, _, _ = regular(3, n=400, signs="ferro", seed=4)
+    glass, _, _ = regular(3, n=400, seed=4)
+    for model in (m, glass):
+        sparse = bethe.instability(model, 0.05, 5.0)
+        assert bethe.instability(ising.to_dense(model), 0.05, 5.0) == pytest.approx(sparse, rel=2e-3)
+    assert bethe.hessian_top(ising.to_dense(m), 0.3) == pytest.approx(bethe.hessian_top(m, 0.3), rel=1e-4)
+
+
 def test_sk_transition_and_dense_models_keep_the_acceptance_rule():
     """N tanh^2(beta) = 1 is the SK transition beta = 1/sqrt(N); the acceptance rule's hot end (random-state fields
     of width sqrt(N)) is already colder, so a dense glass keeps it."""
