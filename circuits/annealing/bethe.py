@@ -30,6 +30,8 @@ from circuits.model import ising
 MAX_TERMS = 2**18  # couplings the branching ratio sums over (a uniform sample of them beyond this)
 MAX_DENSE_HESSIAN = 4096  # spins up to which a dense model's Bethe Hessian is formed (3 n^2 float32: 200 MB)
 LANCZOS_STEPS = 48  # Lanczos steps for the top eigenvalue of A - D
+T_MAX = 1.0 - 1e-6  # |tanh(beta J)| at most this in the Hessian: a saturated bond stays finite (a rigid pair never
+#                     makes the paramagnet unstable by itself: its 2 x 2 block of A - D tops at t / (1 + t) < 1)
 
 
 def _terms(model: ising.IsingModel) -> tuple[np.ndarray, np.ndarray]:
@@ -79,11 +81,12 @@ def _hessian_operator(model: ising.IsingModel, beta: float):
         if n > MAX_DENSE_HESSIAN:
             return None
         t = np.tanh(np.float32(beta) * np.asarray(model.J, np.float32))  # float32, in place: 3 n^2 arrays at most
+        np.clip(t, -T_MAX, T_MAX, out=t)
         den = 1.0 - t * t
         diag = np.sum(1.0 / den - 1.0, axis=1, dtype=np.float64)  # t^2 / (1 - t^2) = 1 / (1 - t^2) - 1
         a = np.divide(t, den, out=t)
         return lambda x: (a @ x.astype(np.float32)).astype(np.float64) - diag * x
-    t = np.tanh(beta * np.asarray(model.w, np.float64))
+    t = np.clip(np.tanh(beta * np.asarray(model.w, np.float64)), -T_MAX, T_MAX)
     a = t / (1.0 - t * t)
     diag = np.sum(t * t / (1.0 - t * t), axis=1)
     nbr = np.asarray(model.nbr)

@@ -78,3 +78,16 @@ def test_no_ordering_keeps_the_acceptance_rule():
     assert schedules.default_beta_range(chain) == schedules.acceptance_beta_range(chain)
     fields = ising.from_edges(5, [], h=np.arange(1.0, 6.0))
     assert schedules.default_beta_range(fields) == schedules.acceptance_beta_range(fields)
+
+
+def test_couplings_of_very_different_sizes_stay_finite(recwarn):
+    """QUBO penalties next to unit couplings: tanh(beta J) saturates to 1 in floating point; the Hessian stays finite
+    and the range is a pair of finite betas in both layouts (no division by zero)."""
+    n = 300
+    edges = [(i, (i + 1) % n) for i in range(n)] + [(i, i + n // 2) for i in range(0, n // 2, 7)]
+    rng = np.random.default_rng(0)
+    w = rng.choice([1.0, 1e4], len(edges)) * rng.choice([-1.0, 1.0], len(edges))
+    for layout in ("sparse", "dense"):
+        b0, b1 = schedules.default_beta_range(ising.from_edges(n, edges, w, layout=layout))
+        assert np.isfinite(b0) and np.isfinite(b1) and 0 < b0 < b1
+    assert not [x for x in recwarn if issubclass(x.category, RuntimeWarning)]
