@@ -90,12 +90,13 @@ def default_beta_range(model: ising.IsingModel) -> tuple[float, float]:
     * Hot end: ``beta0 = max(beta_acc, beta_Bethe)``. ``beta_acc`` is where 30 % of the uphill moves of random
       states are accepted (:func:`acceptance_beta_range`); ``beta_Bethe`` is where the Bethe paramagnet becomes
       unstable (spin glass: ``(z - 1) tanh^2(beta J) = 1`` on a z-regular glass, Thouless, Phys. Rev. Lett. 56,
-      1082 (1986); ferromagnet: the Bethe Hessian of Saade, Krzakala & Zdeborova, NeurIPS 27 (2014)), capped at
-      ``beta1 / 2``. Above it the model is paramagnetic and a sweep orders nothing; loops lower the true transition,
-      so the run still starts disordered. The acceptance rule alone starts sparse models far hotter than they order
-      (3D +/-J glass: beta 0.24, T = 4.1 where T_c = 1.1) and dense ones at their transition (SK: beta_acc = 1.15 /
-      sqrt(N), beta_Bethe = 1 / sqrt(N)), so the instability moves the sparse ones (3D glass L = 8 0.24 -> 0.48,
-      the G81 torus 0.27 -> 0.45) and leaves the dense ones (K2000; G22 within 10 %). Measured at equal sweeps on
+      1082 (1986); ferromagnet: the Bethe Hessian of Saade, Krzakala & Zdeborova, NeurIPS 27 (2014)), searched up to
+      ``beta1 / 2`` (none there: ``beta_acc`` stands). Above it the model is paramagnetic and a sweep orders
+      nothing; loops lower the true transition, so the run still starts disordered. The acceptance rule alone
+      starts sparse models far hotter than they order (3D +/-J glass: beta 0.24, T = 4.1 where T_c = 1.1) and dense
+      ones at their transition (SK: beta_acc = 1.15 / sqrt(N), beta_Bethe = 1 / sqrt(N)), so the instability moves
+      the sparse ones (3D glass 0.24 -> 0.48, the G81 torus 0.27 -> 0.66) and leaves the dense ones (K2000; G22
+      within 10 %). Measured at equal sweeps on
       the 3D glass L = 8, it cut our TTS99 from 3820 to ~2000-2500 sweeps (dwave SA: 5900-8000), and at equal wall
       time it gained on G81, G60 and G70 and tied on G55 and G22 (docs/methods.md §5).
     * Cold end: that of :func:`acceptance_beta_range`.

@@ -29,7 +29,8 @@ Conventions as in :mod:`circuits.problems.instances`: the Graph holds Max-Cut we
   state reaches that on every cycle at once, so the sum has ``E0 = -sum_cycles (l - 2)``. A cycle is the loop a
   non-backtracking random walk closes when it first returns to a vertex of its own path (the path before that
   vertex is dropped); cycles shorter than ``min_length`` or that would push a coupling past ``max_coupling`` are
-  drawn again, as Hen et al. do. Edges that no cycle uses (or whose contributions cancel) are left out.
+  drawn again (the coupling range of Hen et al.). Edges that no cycle uses (or whose contributions cancel) are left
+  out.
 
 With ``gauge=True`` (the default) the instance is gauge-transformed by a random spin flip ``g``
 (``w_ij -> g_i w_ij g_j``), which keeps the spectrum and moves the ground state from all-up to ``g``, so a solver
@@ -226,26 +227,37 @@ def loops(base: Graph, *, alpha: float = 0.1, min_length: int = 6, max_coupling:
         raise ValueError(f"planted.loops: the graph {base.name!r} is a forest: it has no cycles to plant on; use a "
                          "lattice or another graph with cycles")
     rng, rng_gauge = _streams(seed)
-    J = np.zeros(len(edges), np.int64)
-    want, placed, tries = max(1, int(round(alpha * n))), 0, 0
-    while placed < want:
+    J, _ = _place_cycles(nbrs, len(edges), max(1, int(round(alpha * n))), min_length, max_coupling, rng, base.name)
+    keep = J != 0
+    tag = "" if (min_length, max_coupling) == (6, 3) else f"_l{min_length}_J{max_coupling}"
+    graph = Graph(n, edges[keep], -J[keep].astype(np.float64), f"loops_{base.name}_a{alpha:g}{tag}_s{seed}")
+    return _plant(graph, rng_gauge, gauge)
+
+
+def _place_cycles(nbrs, n_edges: int, want: int, min_length: int, max_coupling: int, rng: np.random.Generator,
+                  name: str) -> tuple[np.ndarray, list]:
+    """``(J, lengths)``: the summed couplings of ``want`` frustrated cycles (each +1 on its edges but one, -1 there)
+    and the length of every cycle kept, so that ``E0 = -sum(l - 2)``."""
+    n = len(nbrs)
+    J = np.zeros(n_edges, np.int64)
+    lengths, tries = [], 0
+    while len(lengths) < want:
         tries += 1
         if tries > 200 * want + 1000:
-            raise ValueError(f"planted.loops: placed only {placed} of {want} cycles of length >= {min_length} with "
-                             f"|J| <= {max_coupling} on {base.name!r}; lower alpha or min_length, or raise max_coupling")
+            raise ValueError(f"planted.loops: placed only {len(lengths)} of {want} cycles of length >= {min_length} "
+                             f"with |J| <= {max_coupling} on {name!r}; lower alpha or min_length, or raise "
+                             "max_coupling")
         cycle = _cycle(nbrs, rng, int(rng.integers(n)))
         if cycle is None or len(cycle) < min_length:
             continue
         sign = np.ones(len(cycle), np.int64)
         sign[rng.integers(len(cycle))] = -1
         trial = J[cycle] + sign
-        if np.any(np.abs(trial) > max_coupling) or len(set(cycle)) < len(cycle):
+        if np.any(np.abs(trial) > max_coupling):
             continue
         J[cycle] = trial
-        placed += 1
-    keep = J != 0
-    graph = Graph(n, edges[keep], -J[keep].astype(np.float64), f"loops_{base.name}_a{alpha:g}_s{seed}")
-    return _plant(graph, rng_gauge, gauge)
+        lengths.append(len(cycle))
+    return J, lengths
 
 
 def _is_forest(n: int, edges: np.ndarray) -> bool:
@@ -259,6 +271,8 @@ def _is_forest(n: int, edges: np.ndarray) -> bool:
         return a
 
     for a, b in edges.tolist():
+        if a == b:  # a self-loop is no cycle to plant on (the walk never takes one)
+            continue
         ra, rb = find(a), find(b)
         if ra == rb:
             return False
@@ -294,4 +308,4 @@ def loops3d(L: int = 8, *, alpha: float = 0.1, seed: int = 0, gauge: bool = True
     """
     L = check_size(L, 3, "L", "planted.loops3d")
     p = loops(instances.ea3d(L), alpha=alpha, seed=seed, gauge=gauge, **kw)
-    return p._replace(graph=p.graph._replace(name=f"loops3d_L{L}_a{alpha:g}_s{seed}"))
+    return p._replace(graph=p.graph._replace(name=p.graph.name.replace(f"loops_ea3d_L{L}_s0_", f"loops3d_L{L}_")))

@@ -260,7 +260,8 @@ def test_wishart_bad_alpha():
             planted.wishart(8, alpha=alpha)
 
 
-@pytest.mark.parametrize("make, seed", [(lambda: instances.torus2d(4), 0), (lambda: instances.regular(16, 3, seed=1), 1),
+@pytest.mark.parametrize("make, seed", [(lambda: instances.torus2d(4), 0),
+                                        (lambda: instances.regular(16, 3, seed=1), 1),
                                         (lambda: instances.regular(16, 4, seed=2), 2)])
 def test_loops_planted_ground_state_by_enumeration(make, seed):
     """Frustrated-loop planting on 16-spin graphs: nothing lies below E0, the gauge keeps the spectrum, and the
@@ -273,19 +274,32 @@ def test_loops_planted_ground_state_by_enumeration(make, seed):
     for p, e in ((plain, e_plain), (hidden, instances.energy(hidden.graph, states))):
         assert e.min() == p.ground_energy == float(instances.energy(p.graph, p.planted_spins)) < 0
         assert p.optimal_cut == (np.sum(p.graph.weights) - p.ground_energy) / 2
+        assert -p.ground_energy < np.sum(np.abs(p.graph.weights))  # frustrated: the ground state breaks bonds
     assert np.array_equal(np.sort(e_plain), np.sort(instances.energy(hidden.graph, states)))
     w = plain.graph.weights
     assert np.all(w == np.round(w)) and np.all((np.abs(w) >= 1) & (np.abs(w) <= 3))
     assert {tuple(e) for e in plain.graph.edges.tolist()} <= {tuple(e) for e in base.edges.tolist()}
 
 
-def test_loops3d_energy_and_lengths():
-    """On the cubic torus every kept cycle has length >= 6 (even: the lattice is bipartite for even L), so
-    E0 = -sum (l - 2) <= -4 M with M = alpha n cycles; the same seed gives the same instance."""
-    p = planted.loops3d(8, alpha=0.5, seed=3)
-    assert p.graph.n == 512 and p.ground_energy <= -4 * 256 and p.ground_energy % 2 == 0
-    assert np.array_equal(p.graph.weights, planted.loops3d(8, alpha=0.5, seed=3).graph.weights)
-    assert p.graph.name == "loops3d_L8_a0.5_s3"
+def test_loops3d_energy_and_lengths(monkeypatch):
+    """On the cubic torus (even L: bipartite) every kept cycle has even length >= 6, E0 = -sum (l - 2) over the
+    alpha n cycles, and the planted state is frustrated (it breaks bonds: -E0 < sum |w|)."""
+    seen = {}
+    real = planted._place_cycles
+
+    def spy(*args, **kwargs):
+        J, lengths = real(*args, **kwargs)
+        seen["lengths"] = np.array(lengths)
+        return J, lengths
+
+    monkeypatch.setattr(planted, "_place_cycles", spy)
+    p = planted.loops3d(8, alpha=0.5, seed=3, gauge=False)
+    lengths = seen["lengths"]
+    assert len(lengths) == 256 and lengths.min() >= 6 and np.all(lengths % 2 == 0)
+    assert p.ground_energy == -np.sum(lengths - 2)
+    assert -p.ground_energy < np.sum(np.abs(p.graph.weights))
+    assert p.graph.n == 512 and p.graph.name == "loops3d_L8_a0.5_s3"
+    assert np.array_equal(p.graph.weights, planted.loops3d(8, alpha=0.5, seed=3, gauge=False).graph.weights)
 
 
 def test_loops_bad_input():
