@@ -38,7 +38,7 @@ import numpy as np
 
 from circuits.annealing import metrics, schedules, simulated, tempering
 from circuits.model import ising
-from circuits.problems import gset, instances, maxcut
+from circuits.problems import gset, instances, maxcut, planted
 from circuits.sampling import rules
 from pbits.runtime import sharding
 
@@ -50,16 +50,10 @@ PT = "pbits PT+ICM"
 
 def load(name: str):
     """``(graph, target_energy or None, what the target is)`` for an instance name."""
-    if name.startswith("planted2d"):
-        from circuits.problems import planted
-
-        p = planted.tile(int(name[len("planted2d"):]), seed=0)
-        return p.graph, float(p.ground_energy), "planted ground state"
-    if name.startswith("loops3d"):
-        from circuits.problems import planted
-
-        p = planted.loops3d(int(name[len("loops3d"):]), seed=0)
-        return p.graph, float(p.ground_energy), "planted ground state"
+    for prefix, make in (("planted2d", planted.tile), ("loops3d", planted.loops3d)):
+        if name.startswith(prefix):
+            p = make(int(name[len(prefix):]), seed=0)
+            return p.graph, float(p.ground_energy), "planted ground state"
     if name.startswith("ea3d"):
         return instances.ea3d(int(name[4:]), seed=0), None, "putative ground state (best of all runs)"
     if name.startswith("torus"):

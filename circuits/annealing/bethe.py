@@ -43,16 +43,13 @@ RIGID = 3.0  # the search stops where beta max|J| = RIGID (tanh 3 = 0.995): the 
 
 def _operator(model: ising.IsingModel, beta: float, squared: bool):
     """``v -> (A - D) v`` for the weights ``x = tanh(beta J)`` (``squared``: ``x = tanh^2``), float64."""
-    if ising.is_dense(model):
-        x = np.tanh(beta * np.asarray(model.J, np.float64))
-        x = np.clip(x * x if squared else x, -T_MAX, T_MAX)
-        a = x / (1.0 - x * x)
-        diag = np.sum(x * a, axis=1)  # x^2 / (1 - x^2)
-        return lambda v: a @ v - diag * v
-    x = np.tanh(beta * np.asarray(model.w, np.float64))
+    dense = ising.is_dense(model)
+    x = np.tanh(beta * np.asarray(model.J if dense else model.w, np.float64))
     x = np.clip(x * x if squared else x, -T_MAX, T_MAX)
     a = x / (1.0 - x * x)
-    diag = np.sum(x * a, axis=1)
+    diag = np.sum(x * a, axis=1)  # x^2 / (1 - x^2); the padding slots of the sparse layout have x = 0
+    if dense:
+        return lambda v: a @ v - diag * v
     nbr = np.asarray(model.nbr)
     return lambda v: np.sum(a * v[nbr], axis=1) - diag * v
 
@@ -75,13 +72,14 @@ def hessian_top(model: ising.IsingModel, beta: float, squared: bool = False) -> 
     q = np.random.default_rng(0).standard_normal(n)
     basis = [q / np.linalg.norm(q)]
     alpha, off = [], []
-    for j in range(min(n, LANCZOS_STEPS)):
+    steps = min(n, LANCZOS_STEPS)
+    for j in range(steps):
         v = op(basis[j])
         alpha.append(float(basis[j] @ v))
         for b in basis:  # full re-orthogonalisation: at most 48 vectors
             v = v - (b @ v) * b
         norm = float(np.linalg.norm(v))
-        if j == min(n, LANCZOS_STEPS) - 1 or norm <= 1e-10 * max(1.0, abs(alpha[-1])):
+        if j == steps - 1 or norm <= 1e-10 * max(1.0, abs(alpha[-1])):
             break
         off.append(norm)
         basis.append(v / norm)

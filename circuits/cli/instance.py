@@ -57,7 +57,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--degree", type=int, default=None, help="regular: the degree d (default 3)")
     parser.add_argument("--couplings", default=None, choices=("pm", "gauss", "unit"),
                         help="Max-Cut weights w = -J: pm = +/-1 (default), gauss = N(0, 1), unit = 1 (regular only)")
-    parser.add_argument("--alpha", type=float, default=None, help="wishart: columns per spin M / n (default 0.5); loops3d: cycles per spin (default 0.1)")
+    parser.add_argument("--alpha", type=float, default=None,
+                        help="wishart: columns per spin M / n (default 0.5); loops3d: cycles per spin (default 0.1)")
     parser.add_argument("--tile-probs", type=float, nargs=3, default=None, metavar=("P1", "P2", "P3"),
                         help="tile: probabilities of tiles with 1, 2, 3 ground states (default 0.25 each; "
                              "4 ground states get the rest)")

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import networkx as nx
 import numpy as np
 
 from circuits.problems import instances
@@ -143,6 +144,13 @@ def tile(L: int = 32, *, probabilities=(0.25, 0.25, 0.25), seed: int = 0, gauge:
     return _plant(graph, rng_gauge, gauge)
 
 
+def _check_alpha(alpha, where: str, meaning: str) -> None:
+    """A ValueError unless ``alpha`` is a finite real number > 0 (not a bool)."""
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating, np.integer)) \
+            or not np.isfinite(alpha) or alpha <= 0:
+        raise ValueError(f"{where}: alpha ({meaning}) must be a finite number > 0, got {alpha!r}")
+
+
 def _class_probabilities(probabilities) -> np.ndarray:
     """``(p1, p2, p3, p4)`` from ``(p1, p2, p3)``, or a ValueError saying what is wrong."""
     p = np.asarray(probabilities, np.float64).ravel()
@@ -176,9 +184,7 @@ def wishart(n: int = 64, *, alpha: float = 0.5, seed: int = 0, gauge: bool = Tru
         (28, True, (8,))
     """
     n = check_size(n, 2, "n", "planted.wishart")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating, np.integer)) \
-            or not np.isfinite(alpha) or alpha <= 0:
-        raise ValueError(f"planted.wishart: alpha (columns per spin, M / n) must be a finite number > 0, got {alpha!r}")
+    _check_alpha(alpha, "planted.wishart", "columns per spin, M / n")
     M = max(1, int(round(alpha * n)))
     rng, rng_gauge = _streams(seed)
     Z = rng.standard_normal((n, M))
@@ -211,10 +217,13 @@ def loops(base: Graph, *, alpha: float = 0.1, min_length: int = 6, max_coupling:
         >>> p.ground_energy == float(instances.energy(p.graph, p.planted_spins)), p.ground_energy < 0
         (True, True)
     """
+    return _loops(base, f"loops_{base.name}", alpha, min_length, max_coupling, seed, gauge)
+
+
+def _loops(base: Graph, label: str, alpha, min_length, max_coupling, seed, gauge) -> Planted:
+    """:func:`loops`, its graph named ``label`` followed by the parameters."""
     n = int(base.n)
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating, np.integer)) \
-            or not np.isfinite(alpha) or alpha <= 0:
-        raise ValueError(f"planted.loops: alpha (cycles per vertex) must be a finite number > 0, got {alpha!r}")
+    _check_alpha(alpha, "planted.loops", "cycles per vertex")
     min_length = check_size(min_length, 3, "min_length", "planted.loops")
     max_coupling = check_size(max_coupling, 1, "max_coupling", "planted.loops")
     edges = np.asarray(base.edges, np.int64).reshape(-1, 2)
@@ -223,14 +232,17 @@ def loops(base: Graph, *, alpha: float = 0.1, min_length: int = 6, max_coupling:
         if a != b:
             nbrs[a].append((b, e))
             nbrs[b].append((a, e))
-    if _is_forest(n, edges):
+    simple = nx.Graph()
+    simple.add_nodes_from(range(n))
+    simple.add_edges_from((a, b) for a, b in edges.tolist() if a != b)  # a self-loop is no cycle the walk takes
+    if nx.is_forest(simple):
         raise ValueError(f"planted.loops: the graph {base.name!r} is a forest: it has no cycles to plant on; use a "
                          "lattice or another graph with cycles")
     rng, rng_gauge = _streams(seed)
     J, _ = _place_cycles(nbrs, len(edges), max(1, int(round(alpha * n))), min_length, max_coupling, rng, base.name)
     keep = J != 0
     tag = "" if (min_length, max_coupling) == (6, 3) else f"_l{min_length}_J{max_coupling}"
-    graph = Graph(n, edges[keep], -J[keep].astype(np.float64), f"loops_{base.name}_a{alpha:g}{tag}_s{seed}")
+    graph = Graph(n, edges[keep], -J[keep].astype(np.float64), f"{label}_a{alpha:g}{tag}_s{seed}")
     return _plant(graph, rng_gauge, gauge)
 
 
@@ -260,26 +272,6 @@ def _place_cycles(nbrs, n_edges: int, want: int, min_length: int, max_coupling: 
     return J, lengths
 
 
-def _is_forest(n: int, edges: np.ndarray) -> bool:
-    """Whether the graph has no cycle (union-find: an edge inside one component closes a cycle)."""
-    root = list(range(n))
-
-    def find(a):
-        while root[a] != a:
-            root[a] = root[root[a]]
-            a = root[a]
-        return a
-
-    for a, b in edges.tolist():
-        if a == b:  # a self-loop is no cycle to plant on (the walk never takes one)
-            continue
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            return False
-        root[ra] = rb
-    return True
-
-
 def _cycle(nbrs, rng: np.random.Generator, start: int):
     """The edge indices of the cycle a non-backtracking random walk from ``start`` closes, or None (a dead end)."""
     path, where, used = [start], {start: 0}, []
@@ -297,7 +289,8 @@ def _cycle(nbrs, rng: np.random.Generator, start: int):
         came = e
 
 
-def loops3d(L: int = 8, *, alpha: float = 0.1, seed: int = 0, gauge: bool = True, **kw) -> Planted:
+def loops3d(L: int = 8, *, alpha: float = 0.1, min_length: int = 6, max_coupling: int = 3, seed: int = 0,
+            gauge: bool = True) -> Planted:
     """:func:`loops` on the L x L x L periodic cubic lattice (:func:`circuits.problems.instances.ea3d`): a 3D glass
     with a planted ground state.
 
@@ -307,5 +300,4 @@ def loops3d(L: int = 8, *, alpha: float = 0.1, seed: int = 0, gauge: bool = True
         (64, True)
     """
     L = check_size(L, 3, "L", "planted.loops3d")
-    p = loops(instances.ea3d(L), alpha=alpha, seed=seed, gauge=gauge, **kw)
-    return p._replace(graph=p.graph._replace(name=p.graph.name.replace(f"loops_ea3d_L{L}_s0_", f"loops3d_L{L}_")))
+    return _loops(instances.ea3d(L), f"loops3d_L{L}", alpha, min_length, max_coupling, seed, gauge)
